@@ -1,0 +1,1 @@
+"""swfiller: seed a Swift cluster with realistic, nasty test data."""

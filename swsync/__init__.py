@@ -1,0 +1,1 @@
+"""swsync: mirror every account of an origin Swift cluster onto another."""

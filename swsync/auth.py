@@ -1,0 +1,79 @@
+"""Authentication of the reseller admin on one cluster.
+
+Both kinds give a token and the admin's own storage URL; every account is
+reached by swapping that URL's last segment for the account name. Errors
+become AuthError with one line that names the side and the cause, never
+the password or the token.
+"""
+import logging
+import threading
+
+from swiftclient import client as swiftclient
+
+from swsync.errors import AuthError
+
+LOG = logging.getLogger(__name__)
+
+
+class TempAuth:
+    """Tempauth/swauth (v1.0): GET auth_url with X-Auth-User/X-Auth-Key."""
+
+    def __init__(self, side, conf):
+        self.side = side
+        self.conf = conf
+        self._lock = threading.Lock()
+        self._creds = None
+
+    def credentials(self):
+        """(storage_url, token), authenticating on first use."""
+        with self._lock:
+            if self._creds is None:
+                self._creds = self._authenticate()
+            return self._creds
+
+    def invalidate(self):
+        """Forget the token (after a 401) so the next call re-authenticates."""
+        with self._lock:
+            self._creds = None
+
+    def _authenticate(self):
+        conf = self.conf
+        try:
+            url, token = swiftclient.get_auth_1_0(
+                conf.auth_url, conf.username, conf.password,
+                insecure=conf.insecure, cacert=conf.cafile,
+                timeout=conf.timeout)
+        except swiftclient.ClientException as exc:
+            status = exc.http_status
+            if status in (401, 403):
+                raise AuthError('%s: authentication refused (%s) by %s for '
+                                'user %s' % (self.side, status, conf.auth_url,
+                                             conf.username))
+            if status is None:
+                raise AuthError('%s: cannot authenticate at %s: %s' % (
+                    self.side, conf.auth_url, _one_line(exc)))
+            raise AuthError('%s: authentication failed (%s) at %s' % (
+                self.side, status, conf.auth_url))
+        except Exception as exc:  # connection refused, DNS, TLS...
+            raise AuthError('%s: cannot reach %s: %s' % (
+                self.side, conf.auth_url, _one_line(exc)))
+        if conf.storage_url:
+            url = conf.storage_url
+        if not url or not token:
+            raise AuthError('%s: %s returned no storage URL or token' % (
+                self.side, conf.auth_url))
+        LOG.debug('%s: authenticated as %s', self.side, conf.username)
+        return url, token
+
+
+def _one_line(exc):
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else exc.__class__.__name__
+
+
+def make_auth(side, conf):
+    """The authenticator for a ``[origin]``/``[destination]`` group."""
+    if conf.auth_version == '3':
+        from swsync.keystone import KeystoneAuth
+        return KeystoneAuth(side, conf)
+    return TempAuth(side, conf)

@@ -1,0 +1,117 @@
+"""The ``swsync`` command: configuration, start-up checks, exit codes.
+
+Exit codes: 0 all went through; 1 some items failed; 2 configuration or
+authentication error (nothing written); 3 a deletion limit withheld
+deletions.
+"""
+import sys
+import warnings
+
+# eventlet is the chosen concurrency stack; its import-time deprecation
+# notice is not for our users.
+warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+import eventlet  # noqa: E402
+
+
+def _die(message):
+    print('swsync: error: %s' % message, file=sys.stderr)
+    return 2
+
+
+def _one_line(exc):
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else exc.__class__.__name__
+
+
+def main(argv=None):
+    # Green sockets before requests/urllib3 open any connection.
+    eventlet.monkey_patch()
+    from oslo_config import cfg
+    from oslo_log import log
+
+    from swsync import accounts as accounts_mod
+    from swsync import config
+    from swsync.auth import make_auth
+    from swsync.engine import Syncer
+    from swsync.errors import AuthError, ConfigError, SwiftError, SyncError
+    from swsync.report import Report
+    from swsync.swift import Cluster
+
+    argv = sys.argv[1:] if argv is None else argv
+    conf = cfg.ConfigOpts()
+    config.register(conf)
+    log.register_options(conf)
+    log.set_defaults(default_log_levels=[
+        'swiftclient=WARN', 'urllib3=WARN', 'requests=WARN',
+        'keystoneauth=WARN', 'keystoneclient=WARN', 'eventlet=WARN',
+        'iso8601=WARN', 'stevedore=WARN', 'oslo_config=WARN'])
+    try:
+        conf(argv, project='swsync', default_config_files=[])
+        config.validate(conf)
+        account_names = accounts_mod.accounts_to_sync(conf.sync)
+        report_path = conf.report
+    except (cfg.Error, ConfigError, ValueError) as exc:
+        return _die(_one_line(exc))
+    except SystemExit as exc:  # argparse: --help or a usage error
+        return exc.code if isinstance(exc.code, int) else 2
+    log.setup(conf, 'swsync')
+    dry_run = conf.dry_run
+    report = Report()
+
+    workers = (conf.sync.object_workers + 2 * conf.sync.container_workers +
+               2)
+    sides = {}
+    try:
+        for side in ('origin', 'destination'):
+            group = conf[side]
+            sides[side] = Cluster(side, make_auth(side, group), group,
+                                  workers, retries=conf.sync.retries,
+                                  max_backoff=conf.sync.retry_max_backoff)
+            sides[side].auth.credentials()
+        origin, dest = sides['origin'], sides['destination']
+        if origin.base_url == dest.base_url:
+            raise ConfigError('origin and destination storage URLs are the '
+                              'same (%s): refusing to sync a cluster onto '
+                              'itself' % origin.base_url)
+        _preflight(origin, dest, account_names)
+    except (AuthError, ConfigError) as exc:
+        return _die(_one_line(exc))
+    except SyncError as exc:
+        return _die(_one_line(exc))
+
+    syncer = Syncer(conf, origin, dest, report, dry_run=dry_run)
+    syncer.apply_limits(origin.info(), dest.info())
+    try:
+        syncer.run(account_names)
+    except SwiftError as exc:
+        report.error('run', exc)
+    report.finish()
+    if report_path:
+        report.write(report_path)
+    print(report.summary(), file=sys.stderr if dry_run else sys.stdout)
+    return report.exit_code
+
+
+def _preflight(origin, dest, account_names):
+    """Check that the reseller admin may read and write other accounts
+    before anything is written: a user without the reseller role gets 403
+    here, and the run stops with exit code 2."""
+    from swsync.errors import AuthError, SyncError
+    if not account_names:
+        return
+    probe = account_names[0]
+    for side, ok in ((origin, (200, 204)), (dest, (200, 204, 404))):
+        try:
+            side.request('HEAD', side.path(probe), ok=ok, retry=False)
+        except SyncError as exc:
+            status = getattr(exc, 'status', None)
+            if status in (401, 403):
+                raise AuthError('%s: the user may not access account %s '
+                                '(%s): it needs the reseller admin role' % (
+                                    side.side, probe, status))
+            raise AuthError('%s: cannot access account %s: %s' % (
+                side.side, probe, exc))
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""oslo.config options of swsync, with ``list_opts`` for the sample."""
+import copy
+
+from oslo_config import cfg
+
+from swsync.errors import ConfigError
+
+CLUSTER_OPTS = [
+    cfg.URIOpt('auth_url', schemes=['http', 'https'],
+               help='Authentication endpoint: tempauth '
+                    '(http://proxy:8080/auth/v1.0) or Keystone '
+                    '(http://keystone:5000/v3).'),
+    cfg.StrOpt('auth_version', default='1', choices=['1', '3'],
+               help='1 for tempauth (or swauth), 3 for Keystone v3.'),
+    cfg.StrOpt('username',
+               help='User with the ResellerAdmin role (Keystone) or in '
+                    'the .reseller_admin group (tempauth, as '
+                    'account:user).'),
+    cfg.StrOpt('password', secret=True, help='Password or tempauth key.'),
+    cfg.StrOpt('project_name', help='Keystone project to scope to.'),
+    cfg.StrOpt('user_domain_name', default='Default',
+               help='Keystone domain of the user.'),
+    cfg.StrOpt('project_domain_name', default='Default',
+               help='Keystone domain of the project.'),
+    cfg.StrOpt('region_name', help='Keystone region of the object-store '
+                                   'endpoint.'),
+    cfg.StrOpt('interface', default='public',
+               choices=['public', 'internal', 'admin'],
+               help='Keystone catalog interface of the object-store '
+                    'endpoint.'),
+    cfg.URIOpt('storage_url', schemes=['http', 'https'],
+               help='Override the storage URL returned by authentication '
+                    '(e.g. to reach an internal proxy). Its last path '
+                    'segment is replaced by each account name.'),
+    cfg.ListOpt('reseller_prefixes', default=['AUTH_'],
+                help='Reseller prefixes of the accounts to sync, for '
+                     'Keystone account discovery (account = prefix + '
+                     'project id).'),
+    cfg.BoolOpt('insecure', default=False,
+                help='Do not verify TLS certificates (not recommended).'),
+    cfg.StrOpt('cafile', help='CA bundle to verify TLS certificates.'),
+    cfg.FloatOpt('timeout', default=60.0, min=1.0,
+                 help='Seconds to wait for a proxy response or for more '
+                      'body bytes.'),
+]
+
+SYNC_OPTS = [
+    cfg.ListOpt('accounts', default=[],
+                help='Account names to sync (e.g. AUTH_test). Empty with a '
+                     'Keystone origin: every project.'),
+    cfg.StrOpt('account_filter_file',
+               help='File with one account or project name per line; '
+                    'only those are synced.'),
+    cfg.IntOpt('container_workers', default=4, min=1, max=256,
+               help='Containers walked at once.'),
+    cfg.IntOpt('object_workers', default=16, min=1, max=1024,
+               help='Object copies, posts and deletes run at once.'),
+    cfg.IntOpt('listing_limit', default=10000, min=1,
+               help='Names per listing page, lowered to what both '
+                    'clusters allow (/info).'),
+    cfg.FloatOpt('settle_seconds', default=2.0, min=0.0,
+                 help='An object whose destination copy was written less '
+                      'than this many seconds after its last origin change '
+                      'gets its metadata checked again. Covers clock skew '
+                      'between the clusters and in-flight writes.'),
+    cfg.BoolOpt('delete', default=True,
+                help='Delete destination objects and containers that are '
+                     'gone from the origin (after an origin HEAD confirms '
+                     '404).'),
+    cfg.IntOpt('max_deletes', default=10000, min=0,
+               help='Most objects and containers deleted in one run; '
+                    'beyond it deletions stop and the exit code is 3. '
+                    '0 means no limit.'),
+    cfg.FloatOpt('max_delete_fraction', default=0.5, min=0.0, max=1.0,
+                 help='Most fraction of a destination container deleted in '
+                      'one run (applies to containers holding at least '
+                      'delete_fraction_floor objects).'),
+    cfg.IntOpt('delete_fraction_floor', default=20, min=0,
+               help='Containers with fewer destination objects are not '
+                    'held to max_delete_fraction.'),
+    cfg.BoolOpt('allow_mass_delete', default=False,
+                help='Lift max_deletes and max_delete_fraction and delete '
+                     'even when an origin listing turned empty.'),
+    cfg.IntOpt('retries', default=5, min=0,
+               help='Retries of a request on 5xx, 429, timeouts and '
+                    'connection errors, with exponential backoff.'),
+    cfg.FloatOpt('retry_max_backoff', default=30.0, min=0.0,
+                 help='Longest wait between two retries, in seconds.'),
+    cfg.ListOpt('extra_object_headers', default=[],
+                help='Object headers to copy besides X-Object-Meta-*, '
+                     'Content-Type and the object server\'s default '
+                     'allowed_headers.'),
+]
+
+CLI_OPTS = [
+    cfg.BoolOpt('dry-run', default=False,
+                help='Write nothing; print one JSON line per planned '
+                     'action.'),
+    cfg.StrOpt('report', help='Write a JSON run report to this file.'),
+]
+
+
+def list_opts():
+    """For oslo-config-generator (etc/swsync-config-generator.conf)."""
+    return [('origin', copy.deepcopy(CLUSTER_OPTS)),
+            ('destination', copy.deepcopy(CLUSTER_OPTS)),
+            ('sync', copy.deepcopy(SYNC_OPTS))]
+
+
+def register(conf):
+    conf.register_opts(CLUSTER_OPTS, group='origin')
+    conf.register_opts(CLUSTER_OPTS, group='destination')
+    conf.register_opts(SYNC_OPTS, group='sync')
+    conf.register_cli_opts(CLI_OPTS)
+
+
+def validate(conf):
+    """Check what oslo.config cannot: required and related options."""
+    for side in ('origin', 'destination'):
+        group = conf[side]
+        for name in ('auth_url', 'username', 'password'):
+            if not group[name]:
+                raise ConfigError('[%s] %s is required' % (side, name))
+        if group.auth_version == '3' and not group.project_name:
+            raise ConfigError('[%s] project_name is required with '
+                              'auth_version = 3' % side)
+    if (conf.origin.auth_url == conf.destination.auth_url and
+            conf.origin.storage_url == conf.destination.storage_url):
+        raise ConfigError('origin and destination are the same cluster '
+                          '(%s): refusing to sync a cluster onto itself'
+                          % conf.origin.auth_url)
+    if conf.origin.auth_version == '1' and not (
+            conf.sync.accounts or conf.sync.account_filter_file):
+        raise ConfigError('[sync] accounts (or account_filter_file) is '
+                          'required with a tempauth origin: tempauth cannot '
+                          'list its accounts')

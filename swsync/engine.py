@@ -1,0 +1,322 @@
+"""Walk accounts, containers and objects; feed actions to green pools.
+
+Deletion discipline: a destination item is deleted only when the origin
+listing of its scope was read completely and without error, the origin
+listing is not suspiciously empty, the run's limits allow it, and an
+origin HEAD confirms 404. Deletes run after the copies of their scope.
+"""
+import logging
+
+import eventlet
+import eventlet.event
+
+from swsync import decide
+from swsync import headers as hdrs
+from swsync import listing
+from swsync.actions import ObjectActions
+from swsync.errors import SyncError
+
+LOG = logging.getLogger(__name__)
+
+
+class TaskGroup:
+    """Tasks spawned into a shared pool that one caller waits for.
+
+    The pool bounds concurrency across all containers; spawning blocks
+    while it is full, which paces the listing to the transfers.
+    """
+
+    def __init__(self, pool):
+        self.pool = pool
+        self.pending = 0
+        self._idle = None
+
+    def spawn(self, fn, *args):
+        self.pending += 1
+        self.pool.spawn(fn, *args).link(self._done)
+
+    def _done(self, _gt):
+        self.pending -= 1
+        if self.pending == 0 and self._idle is not None:
+            self._idle.send()
+
+    def wait(self):
+        while self.pending:
+            self._idle = eventlet.event.Event()
+            self._idle.wait()
+        self._idle = None
+
+
+class DeleteBudget:
+    """The run-wide cap on deletions (``max_deletes``; 0: no cap)."""
+
+    def __init__(self, max_deletes):
+        self.remaining = max_deletes or None
+
+    def take(self, n):
+        if self.remaining is None:
+            return True
+        if n > self.remaining:
+            return False
+        self.remaining -= n
+        return True
+
+
+class Syncer:
+    """One run: the destination made to mirror the origin."""
+
+    def __init__(self, conf, origin, dest, report, dry_run=False):
+        self.conf = conf.sync
+        self.origin = origin
+        self.dest = dest
+        self.report = report
+        self.dry_run = dry_run
+        self.limit = conf.sync.listing_limit
+        self.object_pool = eventlet.GreenPool(self.conf.object_workers)
+        self.container_pool = eventlet.GreenPool(self.conf.container_workers)
+        self.budget = DeleteBudget(
+            0 if self.conf.allow_mass_delete else self.conf.max_deletes)
+        self.actions = ObjectActions(
+            origin, dest, report, self.conf.extra_object_headers)
+
+    def apply_limits(self, origin_info, dest_info):
+        """Lower the page size to what both clusters accept (/info)."""
+        for info in (origin_info, dest_info):
+            limit = info.get('swift', {}).get('container_listing_limit')
+            if limit:
+                self.limit = min(self.limit, int(limit))
+            limit = info.get('swift', {}).get('account_listing_limit')
+            if limit:
+                self.limit = min(self.limit, int(limit))
+
+    # --- accounts --------------------------------------------------------
+    def run(self, accounts):
+        for account in accounts:
+            try:
+                self.sync_account(account)
+            except SyncError as exc:
+                self.report.error(account, exc)
+            self.report.count('accounts')
+
+    def _open(self, side, path, missing_ok=False):
+        pages = listing.iter_pages(
+            lambda marker, limit: side.list_page(path, marker, limit,
+                                                 missing_ok=missing_ok),
+            self.limit)
+        headers, first = next(pages)
+
+        def rows():
+            yield from first
+            for _headers, page in pages:
+                yield from page
+        return headers, rows()
+
+    def sync_account(self, account):
+        o_headers, o_rows = self._open(self.origin,
+                                       self.origin.path(account))
+        d_headers, d_rows = self._open(self.dest, self.dest.path(account),
+                                       missing_ok=True)
+        update = hdrs.metadata_update(hdrs.account_metadata(o_headers),
+                                      hdrs.account_metadata(d_headers or {}))
+        if update:
+            self._write('accounts_posted', 'account metadata differs',
+                        account, fn=lambda: self.dest.request(
+                            'POST', self.dest.path(account), headers=update))
+
+        group = TaskGroup(self.container_pool)
+        doomed = []
+        origin_count = dest_count = 0
+        complete = True
+        try:
+            for o, d in listing.merge_by_name(o_rows, d_rows):
+                origin_count += o is not None
+                dest_count += d is not None
+                if o is None:
+                    doomed.append(d['name'])
+                else:
+                    group.spawn(self._guarded, account, o['name'],
+                                self.sync_container, account, o['name'],
+                                d is not None)
+        except SyncError as exc:
+            complete = False
+            self.report.error(account, 'container listing incomplete, no '
+                              'container deleted: %s' % exc)
+        group.wait()
+        if complete and doomed and self.conf.delete:
+            if self._deletes_allowed(account, len(doomed), origin_count,
+                                     dest_count):
+                for name in doomed:
+                    self._guarded(account, name, self.delete_container,
+                                  account, name)
+
+    def _guarded(self, account, name, fn, *args):
+        """Run a per-container task; its failure is reported, not fatal."""
+        try:
+            fn(*args)
+        except SyncError as exc:
+            self.report.error('%s/%s' % (account, name), exc)
+        except Exception as exc:  # a bug: keep the run going, say so
+            LOG.exception('unexpected error in %s/%s', account, name)
+            self.report.error('%s/%s' % (account, name),
+                              'internal error: %r' % exc)
+
+    def _write(self, action, reason, account, container=None, obj=None,
+               fn=None):
+        """Do a write, or in dry-run mode only print it."""
+        if self.dry_run:
+            self.report.plan(action, reason, account, container, obj)
+            return
+        fn()
+        self.report.count(action)
+
+    def _deletes_allowed(self, scope, n, origin_count, dest_count,
+                         origin_gone=False):
+        """Safety checks before deleting ``n`` of ``dest_count`` items.
+
+        ``origin_gone``: the whole scope is confirmed absent on the origin
+        (a container that answered 404), so emptiness is expected.
+        """
+        conf = self.conf
+        if not (conf.allow_mass_delete or origin_gone):
+            if origin_count == 0 and dest_count > 0:
+                self.report.withhold(scope, 'origin listing is empty but '
+                                     'the destination is not', n)
+                return False
+            if (dest_count >= conf.delete_fraction_floor and
+                    n > conf.max_delete_fraction * dest_count):
+                self.report.withhold(scope, '%d of %d would be deleted, '
+                                     'over max_delete_fraction %.2f' % (
+                                         n, dest_count,
+                                         conf.max_delete_fraction), n)
+                return False
+        if self.dry_run:
+            return True
+        if not self.budget.take(n):
+            self.report.withhold(scope, 'over max_deletes for this run', n)
+            return False
+        return True
+
+    # --- containers ------------------------------------------------------
+    def sync_container(self, account, container, dest_exists):
+        scope = '%s/%s' % (account, container)
+        o_path = self.origin.path(account, container)
+        d_path = self.dest.path(account, container)
+        o_headers, o_rows = self._open(self.origin, o_path, missing_ok=True)
+        if o_headers is None:
+            self.report.count('containers_vanished')
+            return
+        d_headers, d_rows = (None, iter(()))
+        if dest_exists:
+            d_headers, d_rows = self._open(self.dest, d_path,
+                                           missing_ok=True)
+        o_meta = hdrs.container_metadata(o_headers)
+        if d_headers is None:
+            put = dict(o_meta)
+            policy = o_headers.get('x-storage-policy')
+            if policy:
+                put['x-storage-policy'] = policy
+            self._write('containers_created', 'missing on destination',
+                        account, container, fn=lambda: self.dest.request(
+                            'PUT', d_path, headers=put, ok=(201, 202)))
+        else:
+            o_policy = o_headers.get('x-storage-policy')
+            d_policy = d_headers.get('x-storage-policy')
+            if o_policy and d_policy and o_policy != d_policy:
+                raise SyncError('storage policy differs: %s on origin, %s '
+                                'on destination' % (o_policy, d_policy))
+            update = hdrs.metadata_update(
+                o_meta, hdrs.container_metadata(d_headers))
+            if update:
+                self._write('containers_posted', 'container metadata differs',
+                            account, container, fn=lambda: self.dest.request(
+                                'POST', d_path, headers=update))
+        self.sync_objects(scope, account, container, o_rows, d_rows)
+        self.report.count('containers')
+
+    def sync_objects(self, scope, account, container, o_rows, d_rows,
+                     origin_gone=False):
+        """Merge one container's listings and act; True when every
+        deletion it found was carried out (or there was none)."""
+        group = TaskGroup(self.object_pool)
+        doomed = []
+        origin_count = dest_count = 0
+        complete = True
+        settle = self.conf.settle_seconds
+        try:
+            for o, d in listing.merge_by_name(o_rows, d_rows):
+                origin_count += o is not None
+                dest_count += d is not None
+                decision = decide.decide_object(o, d, settle)
+                if decision.action == decide.SKIP:
+                    self.report.count('objects_unchanged')
+                elif decision.action == decide.DELETE:
+                    doomed.append(d['name'])
+                else:
+                    self._object_task(group, decision, account, container,
+                                      o['name'])
+        except SyncError as exc:
+            complete = False
+            self.report.error(scope, 'object listing incomplete, no object '
+                              'deleted: %s' % exc)
+        group.wait()
+        if not doomed:
+            return complete
+        if not (complete and self.conf.delete and self._deletes_allowed(
+                scope, len(doomed), origin_count, dest_count, origin_gone)):
+            return False
+        for name in doomed:
+            self._object_task(
+                group, decide.Decision(decide.DELETE,
+                                       'not in origin listing'),
+                account, container, name)
+        group.wait()
+        return True
+
+    def _object_task(self, group, decision, account, container, name):
+        if self.dry_run:
+            self.report.plan(decision.action, decision.reason, account,
+                             container, name)
+            return
+        fn = {decide.COPY: self.actions.copy, decide.POST: self.actions.post,
+              decide.DELETE: self.actions.delete}[decision.action]
+        group.spawn(self._object_guarded, fn, account, container, name)
+
+    def _object_guarded(self, fn, account, container, name):
+        try:
+            fn(account, container, name)
+        except SyncError as exc:
+            self.report.error('%s/%s/%s' % (account, container, name), exc)
+        except Exception as exc:
+            LOG.exception('unexpected error on %s/%s/%s', account, container,
+                          name)
+            self.report.error('%s/%s/%s' % (account, container, name),
+                              'internal error: %r' % exc)
+
+    def delete_container(self, account, container):
+        """Empty and delete a destination container gone from the origin.
+
+        The origin account listing is stale and read from one replica, so
+        an origin HEAD must answer 404 first.
+        """
+        resp = self.origin.request('HEAD', self.origin.path(account,
+                                                            container),
+                                   ok=(204, 200, 404))
+        if resp.status_code != 404:
+            self.report.count('container_deletes_skipped_origin_exists')
+            return
+        d_path = self.dest.path(account, container)
+        _headers, d_rows = self._open(self.dest, d_path, missing_ok=True)
+        if not self.sync_objects('%s/%s' % (account, container), account,
+                                 container, iter(()), d_rows,
+                                 origin_gone=True):
+            return
+        self._write('containers_deleted', 'gone from origin', account,
+                    container, fn=lambda: self._delete_container(d_path))
+
+    def _delete_container(self, d_path):
+        resp = self.dest.request('DELETE', d_path, ok=(204, 404, 409))
+        if resp.status_code == 409:
+            # Not empty yet: object deletes failed, or the destination's
+            # container listing lags them. The next run tries again.
+            raise SyncError('destination container not empty yet (409); '
+                            'the next run retries')

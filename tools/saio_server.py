@@ -1,0 +1,70 @@
+"""Run one Swift server or daemon of a local test cluster.
+
+Swift reads ``swift.conf`` (storage policies, constraints) from
+``/etc/swift`` at import time and logs to syslog. Neither suits several
+clusters side by side on one machine, so this launcher points Swift at the
+cluster's own ``swift.conf`` and sends logs to files *before* the servers
+import their configuration.
+
+Usage: python saio_server.py CLUSTER_DIR SERVER [once]
+  SERVER: proxy|account|container|object (WSGI servers) or
+          container-updater|object-expirer (run once and exit).
+"""
+import logging
+import os
+import sys
+
+
+class _FileLogHandler(logging.FileHandler):
+    """Stands in for Swift's syslog handler: one file per server.
+
+    The proxy access log uses facility LOG_LOCAL1 (see the proxy config) and
+    goes to its own file so tests can count the requests a run made.
+    """
+
+    def __init__(self, address=None, facility=None):
+        log_dir = os.environ['SAIO_LOG_DIR']
+        name = os.environ['SAIO_SERVER']
+        if facility == logging.handlers.SysLogHandler.LOG_LOCAL1:
+            name = 'proxy-access'
+        super().__init__(os.path.join(log_dir, name + '.log'))
+
+
+def _prepare(cluster_dir, server):
+    os.environ['SAIO_LOG_DIR'] = os.path.join(cluster_dir, 'log')
+    os.environ['SAIO_SERVER'] = server
+    import logging.handlers  # noqa: F401  (used by _FileLogHandler)
+    import swift.common.utils
+    swift.common.utils.SWIFT_CONF_FILE = os.path.join(
+        cluster_dir, 'etc', 'swift.conf')
+    # Imported only after the path is set: both read swift.conf on import.
+    from swift.common import constraints, storage_policy
+    from swift.common.utils import logs
+    storage_policy.reload_storage_policies()
+    constraints.reload_constraints()
+    logs.ThreadSafeSysLogHandler = _FileLogHandler
+
+
+def main(argv):
+    cluster_dir, server = argv[1], argv[2]
+    _prepare(cluster_dir, server)
+    conf_dir = os.path.join(cluster_dir, 'etc')
+    if server in ('proxy', 'account', 'container', 'object'):
+        from swift.common.wsgi import run_wsgi
+        conf = os.path.join(conf_dir, '%s-server.conf' % server)
+        return run_wsgi(conf, '%s-server' % server)
+    from swift.common.daemon import run_daemon
+    if server == 'container-updater':
+        from swift.container.updater import ContainerUpdater as klass
+        conf = os.path.join(conf_dir, 'container-server.conf')
+    elif server == 'object-expirer':
+        from swift.obj.expirer import ObjectExpirer as klass
+        conf = os.path.join(conf_dir, 'object-server.conf')
+    else:
+        raise SystemExit('unknown server %r' % server)
+    run_daemon(klass, conf, once=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
