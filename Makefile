@@ -1,0 +1,35 @@
+# Two commands that work on a fresh Debian with Python 3, pip, make and apt:
+#   make demo   two local Swift clusters: fill, sync, verify, report, stop
+#   make test   the whole test suite: pep8, unit, functional (real clusters)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: test demo bench deps clean
+
+$(BIN)/tox:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q tox
+
+$(BIN)/swsync: setup.cfg
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e . swift
+	touch $@
+
+deps:
+	tools/install-deps
+
+test: deps $(BIN)/tox
+	$(BIN)/tox
+
+demo: deps $(BIN)/swsync
+	$(BIN)/python tools/demo.py
+
+bench: $(BIN)/swsync
+	tools/install-deps --bench
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .tox *.egg-info

@@ -1,0 +1,148 @@
+"""A small, independent Swift client for tests: raw requests, raw headers.
+
+Deliberately shares no code with swsync, so that comparisons made with it
+check swsync rather than repeat its mistakes. Header values are kept as
+the wire sends them (latin-1 decoded), so byte-exact metadata is compared.
+"""
+import json
+import urllib.parse
+
+import requests
+
+OBJECT_HEADERS = (
+    'content-type', 'content-encoding', 'content-disposition',
+    'content-language', 'cache-control', 'expires', 'x-robots-tag',
+    'x-delete-at', 'x-object-manifest', 'x-static-large-object',
+    'x-symlink-target', 'x-symlink-target-account', 'x-symlink-target-etag',
+)
+CONTAINER_HEADERS = ('x-container-read', 'x-container-write',
+                     'x-storage-policy', 'x-versions-location',
+                     'x-history-location', 'x-versions-enabled')
+
+
+def q(name, slash=False):
+    return urllib.parse.quote(name.encode('utf-8'), safe='/' if slash else '')
+
+
+class Admin:
+    """Reseller admin session on one cluster."""
+
+    def __init__(self, cluster, user='admin'):
+        creds = cluster.user(user)
+        r = requests.get(creds['auth_url'], headers={
+            'X-Auth-User': creds['username'],
+            'X-Auth-Key': creds['password']})
+        r.raise_for_status()
+        self.token = r.headers['x-auth-token']
+        self.base = r.headers['x-storage-url'].rsplit('/', 1)[0]
+        self.session = requests.Session()
+
+    def url(self, account, container=None, obj=None):
+        u = '%s/%s' % (self.base, q(account))
+        if container is not None:
+            u += '/' + q(container)
+        if obj is not None:
+            u += '/' + q(obj, slash=True)
+        return u
+
+    def req(self, method, account, container=None, obj=None, headers=None,
+            data=None, params=None, ok=None, stream=False):
+        h = {'X-Auth-Token': self.token}
+        h.update(headers or {})
+        r = self.session.request(method, self.url(account, container, obj),
+                                 headers=h, data=data, params=params,
+                                 allow_redirects=False, stream=stream)
+        if ok is not None and r.status_code not in ok:
+            raise AssertionError('%s %s/%s/%s -> %s %s' % (
+                method, account, container, obj, r.status_code, r.text[:200]))
+        return r
+
+    def listing(self, account, container=None):
+        """Full listing (tests only: small containers), paged by marker."""
+        rows, marker = [], ''
+        while True:
+            r = self.req('GET', account, container, params={
+                'format': 'json', 'marker': marker}, ok=(200, 204, 404))
+            if r.status_code == 404:
+                return None
+            page = json.loads(r.content) if r.content else []
+            if not page:
+                return rows
+            rows.extend(page)
+            marker = page[-1]['name']
+
+    def put_container(self, account, container, headers=None):
+        self.req('PUT', account, container, headers=headers, ok=(201, 202))
+
+    def put_object(self, account, container, obj, data=b'', headers=None):
+        self.req('PUT', account, container, obj, headers=headers, data=data,
+                 ok=(201,))
+
+    def post_object(self, account, container, obj, headers):
+        self.req('POST', account, container, obj, headers=headers,
+                 ok=(202, 307))
+
+    def get_object(self, account, container, obj, params=None):
+        """(headers, body bytes as stored: Content-Encoding not undone)."""
+        r = self.req('GET', account, container, obj, params=params,
+                     ok=(200,), stream=True)
+        return r.headers, r.raw.read(decode_content=False)
+
+
+def _meta(headers, prefix, names):
+    return {k.lower(): v for k, v in headers.items()
+            if k.lower().startswith(prefix) or k.lower() in names}
+
+
+def snapshot(admin, accounts):
+    """Everything a sync must reproduce, as comparable plain data.
+
+    Objects are HEADed (multipart-manifest=get, symlink=get) so their
+    metadata and kind are compared, not only their listing rows. SLO
+    manifests compare by slo_etag (the manifest hash differs by design).
+    """
+    snap = {}
+    for account in accounts:
+        r = admin.req('HEAD', account, ok=(200, 204))
+        acct = {'meta': _meta(r.headers, 'x-account-meta-',
+                              ('x-account-access-control',)),
+                'containers': {}}
+        for c in admin.listing(account) or []:
+            cname = c['name']
+            r = admin.req('HEAD', account, cname, ok=(200, 204))
+            cont = {'meta': _meta(r.headers, 'x-container-meta-',
+                                  CONTAINER_HEADERS), 'objects': {}}
+            for o in admin.listing(account, cname) or []:
+                r = admin.req('HEAD', account, cname, o['name'], params={
+                    'multipart-manifest': 'get', 'symlink': 'get'},
+                    ok=(200, 404))
+                entry = {'bytes': o['bytes'],
+                         'content_type': o['content_type'],
+                         'etag': o.get('slo_etag') or o['hash'],
+                         'symlink_path': o.get('symlink_path')}
+                if 'slo_etag' in o:
+                    entry['bytes'] = o['bytes']
+                entry['headers'] = _meta(r.headers, 'x-object-meta-',
+                                         OBJECT_HEADERS)
+                if r.status_code == 404:
+                    entry['headers'] = 'missing'
+                cont['objects'][o['name']] = entry
+            acct['containers'][cname] = cont
+        snap[account] = acct
+    return snap
+
+
+def diff(a, b, path=''):
+    """Human-readable differences between two snapshots."""
+    out = []
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b), key=str):
+            if k not in a:
+                out.append('%s/%s: only on destination' % (path, k))
+            elif k not in b:
+                out.append('%s/%s: only on origin' % (path, k))
+            else:
+                out.extend(diff(a[k], b[k], '%s/%s' % (path, k)))
+    elif a != b:
+        out.append('%s: %r != %r' % (path, a, b))
+    return out

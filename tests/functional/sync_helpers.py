@@ -1,0 +1,84 @@
+"""Run the real swsync command against test clusters, and read the logs."""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+
+SETTLE = 1.0
+
+
+def write_config(path, origin, destination, accounts, **sync_options):
+    """A swsync config file for two test clusters (reseller admins)."""
+    origin_extra = sync_options.pop('origin_storage_url', None)
+    dest_extra = sync_options.pop('destination_storage_url', None)
+    sync_options.setdefault('settle_seconds', SETTLE)
+    sync_options.setdefault('retries', 2)
+    sync_options.setdefault('retry_max_backoff', 0.5)
+    lines = []
+    for section, cluster, storage_url in (
+            ('origin', origin, origin_extra),
+            ('destination', destination, dest_extra)):
+        creds = cluster.reseller
+        lines += ['[%s]' % section,
+                  'auth_url = %s' % creds['auth_url'],
+                  'username = %s' % creds['username'],
+                  'password = %s' % creds['password']]
+        if storage_url:
+            lines.append('storage_url = %s' % storage_url)
+        lines.append('')
+    lines += ['[sync]', 'accounts = %s' % ','.join(accounts)]
+    lines += ['%s = %s' % kv for kv in sync_options.items()]
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    os.chmod(path, 0o600)
+    return str(path)
+
+
+class Run:
+    def __init__(self, proc, report):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.report = report
+
+    def __repr__(self):
+        return 'Run(rc=%s, stdout=%r, stderr=%r)' % (
+            self.rc, self.stdout[-2000:], self.stderr[-3000:])
+
+
+def run_swsync(config, tmp_path, *args, timeout=300):
+    report = os.path.join(str(tmp_path), 'report-%f.json' % time.time())
+    proc = subprocess.run(
+        [sys.executable, '-m', 'swsync.cli', '--config-file', str(config),
+         '--report', report] + list(args),
+        capture_output=True, text=True, timeout=timeout,
+        stdin=subprocess.DEVNULL)
+    data = None
+    if os.path.exists(report):
+        with open(report) as f:
+            data = json.load(f)
+    return Run(proc, data)
+
+
+def object_level(rec):
+    """True for a request on an object (/v1/account/container/object)."""
+    path = urllib.parse.unquote(rec['path']).split('?', 1)[0]
+    return path.startswith('/v1/') and len(path.split('/')) >= 5
+
+
+def is_write(rec):
+    return rec['method'] in ('PUT', 'POST', 'DELETE', 'COPY')
+
+
+def settle():
+    """Let the origin's last writes age past swsync's settle window."""
+    time.sleep(SETTLE + 0.2)
+
+
+def wait_for_log(cluster, mark, pause=0.5):
+    """Proxy access lines are written after the response; give them a
+    moment, then return what was logged since ``mark``."""
+    time.sleep(pause)
+    return cluster.requests_since(mark)

@@ -1,0 +1,80 @@
+"""The clusters the other tests rely on are real, separate and observable."""
+import time
+import uuid
+
+from tests.functional.swiftapi import Admin
+
+
+def test_reseller_admin_reaches_other_accounts(origin):
+    admin = Admin(origin)
+    name = 'harness-%s' % uuid.uuid4().hex[:8]
+    admin.put_container('AUTH_test2', name)
+    admin.put_object('AUTH_test2', name, 'hello', b'world')
+    assert [c['name'] for c in admin.listing('AUTH_test2')].count(name) == 1
+    _headers, body = admin.get_object('AUTH_test2', name, 'hello')
+    assert body == b'world'
+    # The account's own user sees what the reseller admin wrote.
+    user = Admin(origin, 'test2')
+    assert user.listing('AUTH_test2', name)[0]['name'] == 'hello'
+
+
+def test_ordinary_user_cannot_reach_other_accounts(origin):
+    user = Admin(origin, 'test3')
+    r = user.req('GET', 'AUTH_test2')
+    assert r.status_code == 403
+
+
+def test_clusters_are_independent(origin, destination):
+    o, d = Admin(origin), Admin(destination)
+    name = 'indep-%s' % uuid.uuid4().hex[:8]
+    o.put_container('AUTH_test', name)
+    o.put_object('AUTH_test', name, 'x', b'1')
+    assert d.listing('AUTH_test', name) is None
+    assert o.listing('AUTH_test', name)[0]['name'] == 'x'
+
+
+def test_paging_beyond_listing_limit(origin):
+    admin = Admin(origin)
+    name = 'paging-%s' % uuid.uuid4().hex[:8]
+    admin.put_container('AUTH_test3', name)
+    for i in range(origin.listing_limit + 7):
+        admin.put_object('AUTH_test3', name, 'o%04d' % i, b'')
+    first = admin.req('GET', 'AUTH_test3', name,
+                      params={'format': 'json'}).json()
+    assert len(first) == origin.listing_limit
+    too_big = admin.req('GET', 'AUTH_test3', name, params={
+        'format': 'json', 'limit': str(origin.listing_limit + 1)})
+    assert too_big.status_code == 412
+    rows = admin.listing('AUTH_test3', name)
+    assert [r['name'] for r in rows] == [
+        'o%04d' % i for i in range(origin.listing_limit + 7)]
+
+
+def test_access_log_counts_client_requests(origin):
+    admin = Admin(origin)
+    name = 'log-%s' % uuid.uuid4().hex[:8]
+    admin.put_container('AUTH_test', name)
+    time.sleep(0.2)
+    mark = origin.access_log_size()
+    for i in range(3):
+        admin.put_object('AUTH_test', name, 'o%d' % i, b'x')
+    admin.req('HEAD', 'AUTH_test', name, 'o1', ok=(200,))
+    deadline = time.time() + 5
+    while True:
+        reqs = origin.requests_since(mark)
+        if len(reqs) >= 4 or time.time() > deadline:
+            break
+        time.sleep(0.05)
+    assert [(r['method'], r['status']) for r in reqs] == [
+        ('PUT', '201')] * 3 + [('HEAD', '200')]
+    assert all(name in r['path'] for r in reqs)
+
+
+def test_container_updater_runs_once(origin):
+    admin = Admin(origin)
+    name = 'upd-%s' % uuid.uuid4().hex[:8]
+    admin.put_container('AUTH_test3', name)
+    admin.put_object('AUTH_test3', name, 'o', b'12345')
+    origin.run_once('container-updater')
+    row = [c for c in admin.listing('AUTH_test3') if c['name'] == name][0]
+    assert (row['count'], row['bytes']) == (1, 5)
