@@ -74,6 +74,8 @@ def main(argv=None):
                               'same (%s): refusing to sync a cluster onto '
                               'itself' % origin.base_url)
         _preflight(origin, dest, account_names)
+        if conf.sync.preserve_timestamps and not dry_run:
+            _check_timestamps_honoured(dest)
     except (AuthError, ConfigError) as exc:
         return _die(_one_line(exc))
     except SyncError as exc:
@@ -90,6 +92,37 @@ def main(argv=None):
         report.write(report_path)
     print(report.summary(), file=sys.stderr if dry_run else sys.stdout)
     return report.exit_code
+
+
+def _check_timestamps_honoured(dest):
+    """Probe: does the destination keep a client's X-Timestamp?
+
+    Writes one object with an old timestamp in a probe container of the
+    reseller admin's own account, reads it back, and removes both.
+    """
+    import uuid
+
+    from swsync.errors import ConfigError
+    account = dest.storage_url.rstrip('/').rsplit('/', 1)[1]
+    container = 'swsync-timestamp-probe'
+    obj = 'probe-%s' % uuid.uuid4().hex
+    probe_ts = '1000000000.00000'
+    c_path = dest.path(account, container)
+    o_path = dest.path(account, container, obj)
+    dest.request('PUT', c_path, ok=(201, 202))
+    try:
+        dest.request('PUT', o_path, data=b'', ok=(201, 202),
+                     headers={'x-timestamp': probe_ts})
+        resp = dest.request('HEAD', o_path, ok=(200, 404))
+        honoured = resp.headers.get('x-timestamp') == probe_ts
+    finally:
+        dest.request('DELETE', o_path, ok=(204, 404))
+        dest.request('DELETE', c_path, ok=(204, 404, 409))
+    if not honoured:
+        raise ConfigError('preserve_timestamps: the destination ignores '
+                          'X-Timestamp (its gatekeeper has '
+                          'shunt_inbound_x_timestamp = true); refusing the '
+                          'mode')
 
 
 def _preflight(origin, dest, account_names):

@@ -86,6 +86,20 @@ SYNC_OPTS = [
                     'connection errors, with exponential backoff.'),
     cfg.FloatOpt('retry_max_backoff', default=30.0, min=0.0,
                  help='Longest wait between two retries, in seconds.'),
+    cfg.DictOpt('policy_map', default={},
+                help='Destination storage policy for an origin policy, as '
+                     'origin:destination pairs (e.g. gold:standard). '
+                     'Unmapped policies keep their name.'),
+    cfg.FloatOpt('expiry_margin_seconds', default=60.0, min=0.0,
+                 help='Objects whose X-Delete-At falls within this many '
+                      'seconds are not copied: they would expire during '
+                      'or right after the copy.'),
+    cfg.BoolOpt('preserve_timestamps', default=False,
+                help='Send the origin X-Timestamp with every PUT and POST '
+                     'so both listings carry the same last_modified. Needs '
+                     'a destination proxy with [filter:gatekeeper] '
+                     'shunt_inbound_x_timestamp = false; checked at '
+                     'start-up.'),
     cfg.ListOpt('extra_object_headers', default=[],
                 help='Object headers to copy besides X-Object-Meta-*, '
                      'Content-Type and the object server\'s default '

@@ -12,11 +12,20 @@ import eventlet.event
 
 from swsync import decide
 from swsync import headers as hdrs
+from swsync import limits as limits_mod
 from swsync import listing
 from swsync.actions import ObjectActions
-from swsync.errors import SyncError
+from swsync.errors import SwiftError, SyncError
 
 LOG = logging.getLogger(__name__)
+
+
+def _needs_targets_first(row):
+    """SLO manifests and static symlinks: the destination checks their
+    segments or target when they are written."""
+    kind = decide.object_kind(row)
+    return kind == decide.SLO or (kind == decide.SYMLINK and
+                                  'symlink_etag' in row)
 
 
 class TaskGroup:
@@ -62,6 +71,56 @@ class DeleteBudget:
         return True
 
 
+VERSIONING_HEADERS = ('x-versions-location', 'x-history-location',
+                      'x-versions-enabled')
+
+
+def _versioning(meta):
+    """The versioning flags that are set (non-empty, not 'false')."""
+    return {k: v for k, v in meta.items() if k in VERSIONING_HEADERS and
+            v and v.lower() != 'false'}
+
+
+class VersioningGuard:
+    """Keeps a destination container from versioning swsync's own writes.
+
+    With legacy versioning an overwrite archives the old copy and a DELETE
+    in stack mode *restores* the previous version; with new-style
+    versioning every write makes a version. So the flags are lifted before
+    the first write of a run and set to the origin's values after the
+    last one. A run that writes nothing touches nothing.
+    """
+
+    def __init__(self, dest, path, origin_flags, dest_flags, dry_run):
+        self.dest = dest
+        self.path = path
+        self.origin_flags = origin_flags
+        self.current = dict(dest_flags)
+        self.dry_run = dry_run
+        self.suspended = False
+        self.deferred_writes = False
+
+    def before_write(self):
+        if self.suspended or self.dry_run or not self.current:
+            return
+        lift = {k: ('false' if k == 'x-versions-enabled' else '')
+                for k in self.current}
+        self.dest.request('POST', self.path, headers=lift)
+        self.current = {}
+        self.suspended = True
+
+    def finish(self):
+        """Make the destination flags equal to the origin's."""
+        if self.dry_run or self.current == self.origin_flags:
+            return False
+        update = {k: ('false' if k == 'x-versions-enabled' else '')
+                  for k in self.current if k not in self.origin_flags}
+        update.update(self.origin_flags)
+        self.dest.request('POST', self.path, headers=update)
+        self.current = dict(self.origin_flags)
+        return True
+
+
 class Syncer:
     """One run: the destination made to mirror the origin."""
 
@@ -76,11 +135,27 @@ class Syncer:
         self.container_pool = eventlet.GreenPool(self.conf.container_workers)
         self.budget = DeleteBudget(
             0 if self.conf.allow_mass_delete else self.conf.max_deletes)
+        self.policy_map = dict(self.conf.policy_map or {})
+        self.dest_policies = None
+        self.dest_limits = limits_mod.from_info({})
         self.actions = ObjectActions(
-            origin, dest, report, self.conf.extra_object_headers)
+            origin, dest, report, self.conf.extra_object_headers,
+            expiry_margin=self.conf.expiry_margin_seconds,
+            preserve_timestamps=self.conf.preserve_timestamps)
 
     def apply_limits(self, origin_info, dest_info):
-        """Lower the page size to what both clusters accept (/info)."""
+        """Take what both clusters accept from their /info: page size,
+        the destination's constraints and storage policies."""
+        self.dest_limits = self.actions.dest_limits = limits_mod.from_info(
+            dest_info)
+        policies = dest_info.get('swift', {}).get('policies')
+        if policies:
+            names = set()
+            for policy in policies:
+                names.add(policy['name'])
+                names.update(a.strip() for a in
+                             policy.get('aliases', '').split(',') if a)
+            self.dest_policies = names
         for info in (origin_info, dest_info):
             limit = info.get('swift', {}).get('container_listing_limit')
             if limit:
@@ -125,6 +200,7 @@ class Syncer:
 
         group = TaskGroup(self.container_pool)
         doomed = []
+        deferred = []
         origin_count = dest_count = 0
         complete = True
         try:
@@ -136,12 +212,13 @@ class Syncer:
                 else:
                     group.spawn(self._guarded, account, o['name'],
                                 self.sync_container, account, o['name'],
-                                d is not None)
+                                d is not None, deferred)
         except SyncError as exc:
             complete = False
             self.report.error(account, 'container listing incomplete, no '
                               'container deleted: %s' % exc)
         group.wait()
+        self.copy_deferred(account, deferred)
         if complete and doomed and self.conf.delete:
             if self._deletes_allowed(account, len(doomed), origin_count,
                                      dest_count):
@@ -197,8 +274,12 @@ class Syncer:
         return True
 
     # --- containers ------------------------------------------------------
-    def sync_container(self, account, container, dest_exists):
+    def sync_container(self, account, container, dest_exists,
+                       deferred=None):
         scope = '%s/%s' % (account, container)
+        problem = limits_mod.container_problem(container, self.dest_limits)
+        if problem:
+            raise SyncError(problem)
         o_path = self.origin.path(account, container)
         d_path = self.dest.path(account, container)
         o_headers, o_rows = self._open(self.origin, o_path, missing_ok=True)
@@ -210,31 +291,68 @@ class Syncer:
             d_headers, d_rows = self._open(self.dest, d_path,
                                            missing_ok=True)
         o_meta = hdrs.container_metadata(o_headers)
+        o_flags = _versioning(o_meta)
+        o_meta = {k: v for k, v in o_meta.items()
+                  if k not in VERSIONING_HEADERS}
+        policy = self._dest_policy(o_headers.get('x-storage-policy'))
         if d_headers is None:
             put = dict(o_meta)
-            policy = o_headers.get('x-storage-policy')
             if policy:
                 put['x-storage-policy'] = policy
             self._write('containers_created', 'missing on destination',
                         account, container, fn=lambda: self.dest.request(
                             'PUT', d_path, headers=put, ok=(201, 202)))
+            d_flags = {}
         else:
-            o_policy = o_headers.get('x-storage-policy')
             d_policy = d_headers.get('x-storage-policy')
-            if o_policy and d_policy and o_policy != d_policy:
-                raise SyncError('storage policy differs: %s on origin, %s '
-                                'on destination' % (o_policy, d_policy))
+            if policy and d_policy and policy != d_policy:
+                raise SyncError('storage policy differs: %s on origin%s, %s '
+                                'on destination' % (
+                                    o_headers.get('x-storage-policy'),
+                                    ' (mapped to %s)' % policy
+                                    if policy != o_headers.get(
+                                        'x-storage-policy') else '',
+                                    d_policy))
+            d_meta = hdrs.container_metadata(d_headers)
+            d_flags = _versioning(d_meta)
             update = hdrs.metadata_update(
-                o_meta, hdrs.container_metadata(d_headers))
+                o_meta, {k: v for k, v in d_meta.items()
+                         if k not in VERSIONING_HEADERS})
             if update:
                 self._write('containers_posted', 'container metadata differs',
                             account, container, fn=lambda: self.dest.request(
                                 'POST', d_path, headers=update))
-        self.sync_objects(scope, account, container, o_rows, d_rows)
+        guard = VersioningGuard(self.dest, d_path, o_flags, d_flags,
+                                self.dry_run)
+        self.sync_objects(scope, account, container, o_rows, d_rows,
+                          guard=guard, deferred=deferred)
+        if not guard.deferred_writes:
+            self._finish_versioning(account, container, guard)
         self.report.count('containers')
 
+    def _finish_versioning(self, account, container, guard):
+        if self.dry_run:
+            if guard.current != guard.origin_flags:
+                self.report.plan('containers_posted', 'versioning flags',
+                                 account, container)
+            return
+        if guard.finish():
+            self.report.count('containers_versioning_set')
+
+    def _dest_policy(self, origin_policy):
+        """The destination policy for an origin policy name (policy_map),
+        or a clear error when the destination does not have it."""
+        if not origin_policy:
+            return None
+        policy = self.policy_map.get(origin_policy, origin_policy)
+        if self.dest_policies is not None and policy not in \
+                self.dest_policies:
+            raise SyncError('storage policy %s does not exist on the '
+                            'destination (set policy_map to map it)' % policy)
+        return policy
+
     def sync_objects(self, scope, account, container, o_rows, d_rows,
-                     origin_gone=False):
+                     origin_gone=False, guard=None, deferred=None):
         """Merge one container's listings and act; True when every
         deletion it found was carried out (or there was none)."""
         group = TaskGroup(self.object_pool)
@@ -251,9 +369,17 @@ class Syncer:
                     self.report.count('objects_unchanged')
                 elif decision.action == decide.DELETE:
                     doomed.append(d['name'])
+                elif (deferred is not None and decision.action == decide.COPY
+                      and _needs_targets_first(o)):
+                    deferred.append((container, o['name'], o, guard))
+                    if guard is not None:
+                        guard.deferred_writes = True
+                    if self.dry_run:
+                        self.report.plan(decision.action, decision.reason,
+                                         account, container, o['name'])
                 else:
                     self._object_task(group, decision, account, container,
-                                      o['name'])
+                                      o['name'], o, guard)
         except SyncError as exc:
             complete = False
             self.report.error(scope, 'object listing incomplete, no object '
@@ -268,22 +394,25 @@ class Syncer:
             self._object_task(
                 group, decide.Decision(decide.DELETE,
                                        'not in origin listing'),
-                account, container, name)
+                account, container, name, None, guard)
         group.wait()
         return True
 
-    def _object_task(self, group, decision, account, container, name):
+    def _object_task(self, group, decision, account, container, name,
+                     row=None, guard=None):
         if self.dry_run:
             self.report.plan(decision.action, decision.reason, account,
                              container, name)
             return
+        if guard is not None:
+            guard.before_write()
         fn = {decide.COPY: self.actions.copy, decide.POST: self.actions.post,
               decide.DELETE: self.actions.delete}[decision.action]
-        group.spawn(self._object_guarded, fn, account, container, name)
+        group.spawn(self._object_guarded, fn, account, container, name, row)
 
-    def _object_guarded(self, fn, account, container, name):
+    def _object_guarded(self, fn, account, container, name, row=None):
         try:
-            fn(account, container, name)
+            fn(account, container, name, row)
         except SyncError as exc:
             self.report.error('%s/%s/%s' % (account, container, name), exc)
         except Exception as exc:
@@ -291,6 +420,51 @@ class Syncer:
                           name)
             self.report.error('%s/%s/%s' % (account, container, name),
                               'internal error: %r' % exc)
+
+    def copy_deferred(self, account, deferred):
+        """Write SLO manifests and static symlinks after everything else
+        in the account, so their segments and targets exist first.
+
+        A manifest can reference another (nested SLO) or a link another
+        link, so items that fail are tried again while a pass makes
+        progress. What still fails is reported: a manifest whose segments
+        are missing on the origin is never written half-way.
+        """
+        if self.dry_run or not deferred:
+            return
+        pending, failed = deferred, []
+        while pending:
+            failed = []
+            group = TaskGroup(self.object_pool)
+            for item in pending:
+                guard = item[3]
+                if guard is not None:
+                    guard.before_write()
+                group.spawn(self._deferred_copy, account, item, failed)
+            group.wait()
+            if len(failed) == len(pending):
+                break   # no progress: what is left cannot be written
+            pending = [item for item, _exc in failed]
+        for (container, name, _row, _guard), exc in failed:
+            self.report.error('%s/%s/%s' % (account, container, name),
+                              'not written (segments or link target '
+                              'missing?): %s' % exc)
+        guards = {id(item[3]): item for item in deferred if item[3]}
+        for container, _name, _row, guard in guards.values():
+            self._finish_versioning(account, container, guard)
+
+    def _deferred_copy(self, account, item, failed):
+        container, name, row, _guard = item
+        try:
+            self.actions.copy(account, container, name, row)
+        except SwiftError as exc:
+            if exc.status in (400, 404, 409, 412, 422):
+                failed.append((item, exc))
+            else:
+                self.report.error('%s/%s/%s' % (account, container, name),
+                                  exc)
+        except SyncError as exc:
+            self.report.error('%s/%s/%s' % (account, container, name), exc)
 
     def delete_container(self, account, container):
         """Empty and delete a destination container gone from the origin.

@@ -138,6 +138,7 @@ swift_dir = {etc}
 devices = {devices}
 mount_check = false
 disable_fallocate = true
+recon_cache_path = {run}
 log_level = INFO
 log_name = {server}-server
 
@@ -203,6 +204,7 @@ name = silver
 [swift-constraints]
 container_listing_limit = {listing_limit}
 account_listing_limit = {listing_limit}
+{constraints}
 """
 
 
@@ -215,13 +217,14 @@ class Cluster:
 
     def __init__(self, name, base_port, root=DEFAULT_ROOT,
                  shunt_timestamp=True, listing_limit=100, token_life=86400,
-                 python=None):
+                 constraints=None, python=None):
         self.name = name
         self.base_port = int(base_port)
         self.dir = os.path.join(root, name)
         self.shunt_timestamp = shunt_timestamp
         self.listing_limit = listing_limit
         self.token_life = token_life
+        self.constraints = dict(constraints or {})
         self.python = python or sys.executable
 
     # --- addresses and credentials -------------------------------------
@@ -280,11 +283,15 @@ class Cluster:
                   os.path.join(self.dir, 'run')):
             os.makedirs(d, exist_ok=True)
         common = {'user': getpass.getuser(), 'etc': etc, 'devices': devices,
+                  'run': os.path.join(self.dir, 'run'),
                   'name': self.name, 'memcached_port': self.memcached_port}
         users = '\n'.join(
             'user_%s_%s = %s %s' % u for u in TEMPAUTH_USERS)
+        constraints = '\n'.join('%s = %s' % kv
+                                for kv in sorted(self.constraints.items()))
         self._write(os.path.join(etc, 'swift.conf'), SWIFT_CONF.format(
-            listing_limit=self.listing_limit, **common))
+            listing_limit=self.listing_limit, constraints=constraints,
+            **common))
         self._write(os.path.join(etc, 'proxy-server.conf'), PROXY_CONF.format(
             proxy_port=self.proxy_port, pipeline=PIPELINE, users=users,
             shunt='true' if self.shunt_timestamp else 'false',
@@ -349,6 +356,7 @@ class Cluster:
             'name': self.name, 'base_port': self.base_port,
             'shunt_timestamp': self.shunt_timestamp,
             'listing_limit': self.listing_limit,
+            'constraints': self.constraints,
             'token_life': self.token_life}))
         self.wait_healthy(timeout)
         return self
@@ -440,8 +448,15 @@ class Cluster:
             self.stop_server(server)
 
     def run_once(self, daemon):
-        """Run a background daemon once: container-updater, object-expirer."""
+        """Run a background daemon once: container-updater, object-expirer.
+
+        The expirer skips its task account while the account's container
+        count is 0, and only the container-updater updates that count, so
+        the updater runs first.
+        """
         launcher = os.path.join(HERE, 'saio_server.py')
+        if daemon == 'object-expirer':
+            self.run_once('container-updater')
         subprocess.run([self.python, launcher, self.dir, daemon],
                        check=True, stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -523,6 +538,7 @@ def load(name, root=DEFAULT_ROOT):
     return Cluster(info['name'], info['base_port'], root=root,
                    shunt_timestamp=info['shunt_timestamp'],
                    listing_limit=info['listing_limit'],
+                   constraints=info.get('constraints'),
                    token_life=info['token_life'])
 
 

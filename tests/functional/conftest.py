@@ -43,9 +43,15 @@ def destination(saio_root):
     cluster.stop()
 
 
+TIGHT_CONSTRAINTS = {'max_file_size': 1024 * 1024,
+                     'max_object_name_length': 200}
+
+
 @pytest.fixture(scope='session')
 def destination_unshunted(saio_root):
-    """A destination whose gatekeeper lets clients set X-Timestamp."""
-    cluster = _start('dest-unshunted', 20, saio_root, shunt_timestamp=False)
+    """A destination whose gatekeeper lets clients set X-Timestamp, and
+    whose limits are tighter than the origin's (TIGHT_CONSTRAINTS)."""
+    cluster = _start('dest-unshunted', 20, saio_root, shunt_timestamp=False,
+                     constraints=TIGHT_CONSTRAINTS)
     yield cluster
     cluster.stop()

@@ -113,13 +113,19 @@ def snapshot(admin, accounts):
             cont = {'meta': _meta(r.headers, 'x-container-meta-',
                                   CONTAINER_HEADERS), 'objects': {}}
             for o in admin.listing(account, cname) or []:
-                r = admin.req('HEAD', account, cname, o['name'], params={
-                    'multipart-manifest': 'get', 'symlink': 'get'},
-                    ok=(200, 404))
+                # New-style versioning: only the current version is
+                # carried, as a plain object (history is not replicable).
+                versioned = o.get('version_symlink', False)
+                params = {'multipart-manifest': 'get'}
+                if not versioned:
+                    params['symlink'] = 'get'
+                r = admin.req('HEAD', account, cname, o['name'],
+                              params=params, ok=(200, 404))
                 entry = {'bytes': o['bytes'],
                          'content_type': o['content_type'],
                          'etag': o.get('slo_etag') or o['hash'],
-                         'symlink_path': o.get('symlink_path')}
+                         'symlink_path': None if versioned
+                         else o.get('symlink_path')}
                 if 'slo_etag' in o:
                     entry['bytes'] = o['bytes']
                 entry['headers'] = _meta(r.headers, 'x-object-meta-',
