@@ -11,6 +11,8 @@ def read_filter_file(path):
     except OSError as exc:
         raise ConfigError('cannot read account_filter_file %s: %s' % (
             path, exc.strerror or exc))
+    except UnicodeDecodeError:
+        raise ConfigError('account_filter_file %s is not UTF-8' % path)
     names = []
     for line in lines:
         line = line.strip()

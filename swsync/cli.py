@@ -4,6 +4,8 @@ Exit codes: 0 all went through; 1 some items failed; 2 configuration or
 authentication error (nothing written); 3 a deletion limit withheld
 deletions.
 """
+import logging
+import re
 import sys
 import warnings
 
@@ -13,6 +15,9 @@ warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 import eventlet  # noqa: E402
 
 
+LOG = logging.getLogger('swsync')
+
+
 def _die(message):
     print('swsync: error: %s' % message, file=sys.stderr)
     return 2
@@ -20,7 +25,17 @@ def _die(message):
 
 def _one_line(exc):
     lines = str(exc).strip().splitlines()
-    return lines[0] if lines else exc.__class__.__name__
+    line = lines[0] if lines else exc.__class__.__name__
+    # oslo.config: "Value for option X from LocationInfo(...) is not
+    # valid: why" -> "bad value for X: why"
+    match = re.match(r'Value for option (\S+) from .*? is not valid: (.*)',
+                     line)
+    if match:
+        name, why = match.groups()
+        if 'required but missing' in why:
+            why = 'not a valid http(s) URL'
+        return 'bad value for option %s: %s' % (name, why)
+    return line
 
 
 def main(argv=None):
@@ -32,8 +47,10 @@ def main(argv=None):
     from swsync import accounts as accounts_mod
     from swsync import config
     from swsync.auth import make_auth
+    from swsync import lock as lock_mod
     from swsync.engine import Syncer
     from swsync.errors import AuthError, ConfigError, SwiftError, SyncError
+    from swsync.lock import RunLock
     from swsync.report import Report
     from swsync.swift import Cluster
 
@@ -47,14 +64,23 @@ def main(argv=None):
         'iso8601=WARN', 'stevedore=WARN', 'oslo_config=WARN'])
     try:
         conf(argv, project='swsync', default_config_files=[])
+        config.check_files(conf)
         config.validate(conf)
         account_names = accounts_mod.accounts_to_sync(conf.sync)
         report_path = conf.report
+        if not conf.dry_run:
+            RunLock(conf.sync.lock_file or lock_mod.default_path(
+                (conf.origin.auth_url, conf.origin.storage_url),
+                (conf.destination.auth_url, conf.destination.storage_url))
+            ).acquire()
     except (cfg.Error, ConfigError, ValueError) as exc:
         return _die(_one_line(exc))
     except SystemExit as exc:  # argparse: --help or a usage error
         return exc.code if isinstance(exc.code, int) else 2
     log.setup(conf, 'swsync')
+    for path in config.readable_by_others(conf):
+        LOG.warning('config file %s is readable by other users and holds '
+                    'passwords: chmod 600 it', path)
     dry_run = conf.dry_run
     report = Report()
 

@@ -1,5 +1,7 @@
 """oslo.config options of swsync, with ``list_opts`` for the sample."""
 import copy
+import os
+import stat
 
 from oslo_config import cfg
 
@@ -100,6 +102,11 @@ SYNC_OPTS = [
                      'a destination proxy with [filter:gatekeeper] '
                      'shunt_inbound_x_timestamp = false; checked at '
                      'start-up.'),
+    cfg.StrOpt('lock_file',
+               help='Lock held for the whole run, so that two runs on the '
+                    'same clusters (a cron overlap) cannot interleave; the '
+                    'second one refuses to start. Default: a file in the '
+                    'temporary directory named after both clusters.'),
     cfg.ListOpt('extra_object_headers', default=[],
                 help='Object headers to copy besides X-Object-Meta-*, '
                      'Content-Type and the object server\'s default '
@@ -148,3 +155,42 @@ def validate(conf):
         raise ConfigError('[sync] accounts (or account_filter_file) is '
                           'required with a tempauth origin: tempauth cannot '
                           'list its accounts')
+
+
+GROUPS = ('origin', 'destination', 'sync')
+
+
+def check_files(conf, groups=GROUPS):
+    """Refuse what oslo.config lets pass: unknown sections and options (a
+    typo would silently fall back to a default, e.g. ``delete = true``),
+    and read every value now so a bad one fails before anything is
+    written."""
+    known = {g: set(conf[g].keys()) for g in groups}
+    known['DEFAULT'] = set(conf.keys()) - set(groups)
+    for path in conf.config_file or []:
+        sections = {}
+        cfg.ConfigParser(path, sections).parse()
+        for section, options in sections.items():
+            if section not in known:
+                raise ConfigError('%s: unknown section [%s]' % (path,
+                                                                section))
+            for name in options:
+                if name not in known[section]:
+                    raise ConfigError('%s: unknown option %s in [%s]' % (
+                        path, name, section))
+    for group in groups:
+        for name in known[group]:
+            conf[group][name]
+
+
+def readable_by_others(conf):
+    """Config files that hold secrets and that other users may read."""
+    loose = []
+    for path in conf.config_file or []:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue
+        if mode & (stat.S_IRGRP | stat.S_IROTH):
+            loose.append(path)
+    return loose

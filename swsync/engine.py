@@ -20,6 +20,21 @@ from swsync.errors import SwiftError, SyncError
 LOG = logging.getLogger(__name__)
 
 
+def _looks_autocreated(headers):
+    """A proxy with account_autocreate answers for a nonexistent account
+    with a fake empty listing whose X-Timestamp is "now" (swift
+    account/utils.py FakeAccountBroker). A real account's timestamp is
+    its creation time."""
+    import email.utils
+    try:
+        created = float(headers.get('x-timestamp'))
+        now = email.utils.parsedate_to_datetime(
+            headers.get('date')).timestamp()
+    except (TypeError, ValueError):
+        return False
+    return abs(now - created) < 2.0
+
+
 def _needs_targets_first(row):
     """SLO manifests and static symlinks: the destination checks their
     segments or target when they are written."""
@@ -220,8 +235,13 @@ class Syncer:
         group.wait()
         self.copy_deferred(account, deferred)
         if complete and doomed and self.conf.delete:
-            if self._deletes_allowed(account, len(doomed), origin_count,
-                                     dest_count):
+            if origin_count == 0 and _looks_autocreated(o_headers):
+                self.report.withhold(account, 'the origin account looks '
+                                     'nonexistent (an autocreated empty '
+                                     'listing): no container deleted',
+                                     len(doomed))
+            elif self._deletes_allowed(account, len(doomed), origin_count,
+                                       dest_count):
                 for name in doomed:
                     self._guarded(account, name, self.delete_container,
                                   account, name)
@@ -266,8 +286,6 @@ class Syncer:
                                          n, dest_count,
                                          conf.max_delete_fraction), n)
                 return False
-        if self.dry_run:
-            return True
         if not self.budget.take(n):
             self.report.withhold(scope, 'over max_deletes for this run', n)
             return False
@@ -479,11 +497,19 @@ class Syncer:
             self.report.count('container_deletes_skipped_origin_exists')
             return
         d_path = self.dest.path(account, container)
-        _headers, d_rows = self._open(self.dest, d_path, missing_ok=True)
+        d_headers, d_rows = self._open(self.dest, d_path, missing_ok=True)
+        if d_headers is None:
+            return
+        # Lift versioning first, or each DELETE would restore an archived
+        # version (legacy stack mode) or leave a delete marker.
+        guard = VersioningGuard(
+            self.dest, d_path, {},
+            _versioning(hdrs.container_metadata(d_headers)), self.dry_run)
         if not self.sync_objects('%s/%s' % (account, container), account,
                                  container, iter(()), d_rows,
-                                 origin_gone=True):
+                                 origin_gone=True, guard=guard):
             return
+        guard.before_write()
         self._write('containers_deleted', 'gone from origin', account,
                     container, fn=lambda: self._delete_container(d_path))
 

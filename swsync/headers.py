@@ -9,9 +9,13 @@ Copying is by allow-list, never "everything but": a header Swift generates
 (timestamps, counts, etags, sysmeta) must never be written back.
 """
 
-ACCOUNT_PREFIXES = ('x-account-meta-',)
+ACCOUNT_PREFIXES = ('x-account-meta-', 'x-account-quota-bytes-policy-',
+                    'x-account-quota-count-policy-')
 ACCOUNT_NAMES = frozenset((
     'x-account-access-control',
+    'x-account-quota-bytes',
+    'x-account-quota-count',
+    'x-account-rfc-compliant-etags',
 ))
 
 CONTAINER_PREFIXES = ('x-container-meta-',)
@@ -21,6 +25,7 @@ CONTAINER_NAMES = frozenset((
     'x-versions-location',
     'x-history-location',
     'x-versions-enabled',
+    'x-container-rfc-compliant-etags',
 ))
 
 OBJECT_PREFIXES = ('x-object-meta-',)

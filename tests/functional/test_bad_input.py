@@ -1,0 +1,187 @@
+"""Bad input gets one clear line, exit code 2, and writes nothing."""
+import http.server
+import os
+import ssl
+import subprocess
+import threading
+
+import pytest
+
+from tests.functional import sync_helpers as sh
+from tests.functional.swiftapi import Admin
+
+
+def assert_refused(run, *fragments):
+    assert run.rc == 2, run
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run
+    assert lines[0].startswith('swsync: error: ')
+    for fragment in fragments:
+        assert fragment in lines[0], run
+
+
+@pytest.fixture
+def base_config(origin, destination, tmp_path):
+    return sh.write_config(tmp_path / 'base.conf', origin, destination,
+                           ['AUTH_test'])
+
+
+@pytest.fixture
+def no_writes(destination):
+    """Asserts, after the test, that the destination saw no write."""
+    mark = destination.access_log_size()
+    yield
+    writes = [r for r in sh.wait_for_log(destination, mark)
+              if sh.is_write(r)]
+    assert writes == []
+
+
+def extra(tmp_path, text):
+    path = tmp_path / 'extra.conf'
+    path.write_text(text)
+    return ['--config-file', str(path)]
+
+
+def test_missing_config_file(tmp_path, no_writes):
+    run = sh.run_swsync(tmp_path / 'absent.conf', tmp_path)
+    assert_refused(run, 'absent.conf')
+
+
+def test_unknown_option_is_refused(base_config, tmp_path, no_writes):
+    run = sh.run_swsync(base_config, tmp_path,
+                        *extra(tmp_path, '[sync]\ndelete_all = true\n'))
+    assert_refused(run, 'unknown option delete_all in [sync]')
+
+
+def test_unknown_section_is_refused(base_config, tmp_path, no_writes):
+    run = sh.run_swsync(base_config, tmp_path,
+                        *extra(tmp_path, '[destinaton]\nusername = x\n'))
+    assert_refused(run, 'unknown section [destinaton]')
+
+
+@pytest.mark.parametrize('text,fragment', [
+    ('[sync]\nobject_workers = -1\n', 'object_workers'),
+    ('[sync]\ncontainer_workers = many\n', 'container_workers'),
+    ('[origin]\nauth_url = 127.0.0.1:8080\n', 'auth_url'),
+    ('[sync]\nmax_delete_fraction = 1.5\n', 'max_delete_fraction'),
+], ids=['negative-workers', 'non-number', 'url-without-scheme',
+        'fraction-over-one'])
+def test_bad_values_are_refused(base_config, tmp_path, no_writes, text,
+                                fragment):
+    run = sh.run_swsync(base_config, tmp_path, *extra(tmp_path, text))
+    assert_refused(run, 'bad value for option ' + fragment)
+
+
+def test_origin_equal_to_destination_is_refused(origin, tmp_path):
+    mark = origin.access_log_size()
+    config = sh.write_config(tmp_path / 'same.conf', origin, origin,
+                             ['AUTH_test'])
+    run = sh.run_swsync(config, tmp_path)
+    assert_refused(run, 'same cluster')
+    assert [r for r in sh.wait_for_log(origin, mark) if sh.is_write(r)] == []
+
+
+def test_wrong_credentials(base_config, tmp_path, no_writes):
+    run = sh.run_swsync(base_config, tmp_path, *extra(
+        tmp_path, '[destination]\npassword = wrong\n'))
+    assert_refused(run, 'destination', 'authentication refused (401)')
+    assert 'wrong' not in run.stderr
+
+
+def test_user_without_reseller_role(base_config, tmp_path, no_writes):
+    run = sh.run_swsync(base_config, tmp_path, *extra(
+        tmp_path, '[origin]\nusername = test3:tester3\n'
+                  'password = testing3\n'))
+    assert_refused(run, 'origin', 'may not access account AUTH_test',
+                   'reseller admin')
+
+
+def test_unreachable_proxy(base_config, tmp_path, no_writes):
+    run = sh.run_swsync(base_config, tmp_path, *extra(
+        tmp_path, '[origin]\nauth_url = http://127.0.0.1:1/auth/v1.0\n'))
+    assert_refused(run, 'origin', 'cannot reach', '127.0.0.1:1')
+
+
+def test_filter_file_naming_unknown_accounts(base_config, tmp_path,
+                                             no_writes):
+    names = tmp_path / 'filter.txt'
+    names.write_text('# accounts\nAUTH_test\nAUTH_typo\n')
+    run = sh.run_swsync(base_config, tmp_path, *extra(
+        tmp_path, '[sync]\naccount_filter_file = %s\n' % names))
+    assert_refused(run, 'unknown accounts: AUTH_typo')
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate."""
+    cert, key = tmp_path / 'cert.pem', tmp_path / 'key.pem'
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048',
+                    '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+                    '-keyout', str(key), '-out', str(cert)],
+                   check=True, capture_output=True)
+    server = http.server.ThreadingHTTPServer(
+        ('127.0.0.1', 0), http.server.BaseHTTPRequestHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield 'https://127.0.0.1:%d' % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_tls_verification_is_on_by_default(base_config, tmp_path,
+                                           no_writes, tls_server):
+    run = sh.run_swsync(base_config, tmp_path, *extra(
+        tmp_path, '[origin]\nauth_url = %s/auth/v1.0\n' % tls_server))
+    assert_refused(run, 'origin', 'cannot reach', 'CERTIFICATE_VERIFY')
+
+
+def test_second_run_refuses_while_one_holds_the_lock(origin, destination,
+                                                     tmp_path, no_writes):
+    from swsync.lock import RunLock
+    lock_path = str(tmp_path / 'run.lock')
+    config = sh.write_config(tmp_path / 'l.conf', origin, destination,
+                             ['AUTH_test'], lock_file=lock_path)
+    held = RunLock(lock_path).acquire()
+    try:
+        run = sh.run_swsync(config, tmp_path)
+    finally:
+        held.release()
+    assert_refused(run, 'another swsync run', str(os.getpid()))
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+
+
+def test_secrets_never_reach_outputs(origin, destination, tmp_path):
+    """Passwords, tokens and temp-URL keys stay out of logs and reports,
+    even at debug level."""
+    o = Admin(origin)
+    o.req('POST', 'AUTH_test2', headers={
+        'X-Account-Meta-Temp-URL-Key': 'tempurl-secret-zz9'}, ok=(204,))
+    log_file = tmp_path / 'swsync.log'
+    config = sh.write_config(tmp_path / 's.conf', origin, destination,
+                             ['AUTH_test2'])
+    run = sh.run_swsync(config, tmp_path, '--debug', '--log-file',
+                        str(log_file))
+    assert run.rc == 0, run
+    tokens = {Admin(origin).token, Admin(destination).token}
+    outputs = [run.stdout, run.stderr, log_file.read_text(),
+               repr(run.report)]
+    for text in outputs:
+        assert 'adminpass' not in text
+        assert 'tempurl-secret-zz9' not in text
+        assert 'AUTH_tk' not in text
+        for token in tokens:
+            assert token not in text
+
+
+def test_world_readable_config_gets_a_warning(origin, destination,
+                                              tmp_path):
+    config = sh.write_config(tmp_path / 'w.conf', origin, destination,
+                             ['AUTH_test'])
+    os.chmod(config, 0o644)
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert 'readable by other users' in run.stderr

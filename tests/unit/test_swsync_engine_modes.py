@@ -1,0 +1,380 @@
+"""Engine behaviour around container versioning (§5.2, §5.3), preserved
+timestamps (§2.1, §2.2), storage policies (§3.2) and destination limits
+(§3.6), against the in-memory clusters of tests/unit/fakes.py."""
+import pytest
+
+from swsync.engine import Syncer
+from swsync.report import Report
+from tests.unit import fakes
+
+ACCOUNT = 'AUTH_a'
+
+
+@pytest.fixture
+def world():
+    return fakes.World()
+
+
+@pytest.fixture
+def origin(world):
+    return fakes.FakeCluster('origin', world)
+
+
+@pytest.fixture
+def dest(world):
+    return fakes.FakeCluster('dest', world)
+
+
+def cont(cluster, name):
+    return cluster.accounts[ACCOUNT].containers[name]
+
+
+def object_calls(world, mark=0):
+    return [c for c in world.log[mark:] if c.level == 'object']
+
+
+def run(origin, dest, info=None, **conf):
+    """A run after apply_limits with the destination's /info."""
+    report = Report()
+    syncer = Syncer(fakes.make_conf(**conf), origin, dest, report)
+    syncer.apply_limits({}, info or {})
+    syncer.run([ACCOUNT])
+    report.finish()
+    return report
+
+
+# --- versioning ------------------------------------------------------------
+
+def seed_legacy_versioned(cluster):
+    cluster.add_account(ACCOUNT)
+    cluster.add_container(ACCOUNT, 'c', meta={
+        'x-versions-location': 'z-archive'})
+    cluster.add_container(ACCOUNT, 'z-archive')
+    cluster.add_object(ACCOUNT, 'c', 'doc', b'v1')
+    cluster.add_object(ACCOUNT, 'c', 'other', b'o')
+
+
+def test_versioning_flags_reach_destination_after_the_data(
+        world, origin, dest):
+    seed_legacy_versioned(origin)
+    world.advance(100)
+    report = fakes.run_sync(origin, dest)
+    assert report.exit_code == 0, report.errors
+    assert cont(dest, 'c').meta == {'x-versions-location': 'z-archive'}
+    assert dest.names(ACCOUNT, 'z-archive') == []
+    # the container was created without the flag, set after the copies
+    [put] = [c for c in world.log if c.side == 'dest' and
+             c.method == 'PUT' and c.parts[1:] == ['c']]
+    assert 'x-versions-location' not in put.headers
+
+
+def test_overwrite_in_versioned_destination_archives_nothing(
+        world, origin, dest):
+    seed_legacy_versioned(origin)
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    world.advance(100)
+    origin.add_object(ACCOUNT, 'c', 'doc', b'v2')
+    world.advance(100)
+
+    report = fakes.run_sync(origin, dest)
+
+    assert report.exit_code == 0, report.errors
+    assert dest.obj(ACCOUNT, 'c', 'doc').body == b'v2'
+    assert dest.names(ACCOUNT, 'z-archive') == []
+    assert cont(dest, 'c').meta == {'x-versions-location': 'z-archive'}
+
+
+def test_delete_in_versioned_destination_restores_nothing(
+        world, origin, dest):
+    """Stack mode: a DELETE restores the previous version (§5.2). The
+    destination's own archive entry is there as the origin's was."""
+    seed_legacy_versioned(origin)
+    origin.add_object(ACCOUNT, 'z-archive', '003doc/1.00000', b'v0')
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    world.advance(100)
+    del cont(origin, 'c').objects['doc']
+    del cont(origin, 'z-archive').objects['003doc/1.00000']
+    cont(origin, 'z-archive').objects['keep'] = fakes.Obj(b'k')
+    world.advance(100)
+
+    report = fakes.run_sync(origin, dest, container_workers=1)
+
+    assert report.exit_code == 0, report.errors
+    assert dest.names(ACCOUNT, 'c') == ['other']
+    assert cont(dest, 'c').meta == {'x-versions-location': 'z-archive'}
+
+
+def test_unchanged_versioned_container_gets_no_flag_posts(
+        world, origin, dest):
+    seed_legacy_versioned(origin)
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    world.advance(100)
+    mark = len(world.log)
+    fakes.run_sync(origin, dest)
+    assert [c for c in world.log[mark:] if c.method != 'LIST'] == []
+
+
+def test_versioning_removed_on_origin_is_removed_on_destination(
+        world, origin, dest):
+    seed_legacy_versioned(origin)
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    cont(origin, 'c').meta = {}
+    world.advance(100)
+    report = fakes.run_sync(origin, dest)
+    assert report.exit_code == 0, report.errors
+    assert cont(dest, 'c').meta == {}
+
+
+def test_gone_container_with_legacy_versioning_is_deleted_in_one_run(
+        world, origin, dest):
+    """Deleting the objects of a destination container gone from the
+    origin must not trigger its versioning either: in stack mode each
+    DELETE restores an archived version and the container never empties
+    in this run."""
+    seed_legacy_versioned(origin)
+    origin.add_object(ACCOUNT, 'z-archive', '003doc/1.00000', b'v0')
+    origin.add_container(ACCOUNT, 'keep')
+    origin.add_object(ACCOUNT, 'keep', 'k', b'k')
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    world.advance(100)
+    del origin.accounts[ACCOUNT].containers['c']
+    del origin.accounts[ACCOUNT].containers['z-archive']
+    world.advance(100)
+
+    report = fakes.run_sync(origin, dest, container_workers=1)
+
+    assert report.errors == []
+    assert dest.names(ACCOUNT) == ['keep']
+    assert report.exit_code == 0
+
+
+def test_gone_container_with_new_versioning_is_deleted(world, origin, dest):
+    """New-style versioning: every DELETE on an enabled container leaves
+    a version (a delete marker), and a container holding versions cannot
+    be deleted (§5.3, §7.1)."""
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c', meta={'x-versions-enabled': 'True'})
+    origin.add_object(ACCOUNT, 'c', 'doc', b'v1')
+    origin.add_container(ACCOUNT, 'keep')
+    origin.add_object(ACCOUNT, 'keep', 'k', b'k')
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    assert cont(dest, 'c').versions == 0     # no versions from the copy
+    assert cont(dest, 'c').meta == {'x-versions-enabled': 'True'}
+    del origin.accounts[ACCOUNT].containers['c']
+    world.advance(100)
+
+    report = fakes.run_sync(origin, dest)
+
+    assert report.errors == []
+    assert dest.names(ACCOUNT) == ['keep']
+
+
+def test_new_style_versioning_lifted_during_writes(world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c', meta={'x-versions-enabled': 'True'})
+    origin.add_object(ACCOUNT, 'c', 'doc', b'v1')
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    origin.add_object(ACCOUNT, 'c', 'doc', b'v2')
+    origin.add_object(ACCOUNT, 'c', 'new', b'n')
+    world.advance(100)
+    report = fakes.run_sync(origin, dest)
+    assert report.exit_code == 0, report.errors
+    assert cont(dest, 'c').versions == 0
+    assert dest.obj(ACCOUNT, 'c', 'doc').body == b'v2'
+    assert cont(dest, 'c').meta.get('x-versions-enabled', '').lower() == \
+        'true'
+
+
+def test_slo_rewritten_in_versioned_destination_archives_nothing(
+        world, origin, dest):
+    """Manifests are written after the rest of the account; the
+    destination's versioning stays lifted until they are written."""
+    seed_legacy_versioned(origin)
+    origin.add_container(ACCOUNT, 'segs')
+    origin.add_object(ACCOUNT, 'segs', 's1', b'one')
+    origin.add_object(ACCOUNT, 'segs', 's2', b'two')
+
+    def seg(name, data):
+        return {'path': '/segs/' + name, 'etag': fakes.md5(data),
+                'size_bytes': len(data)}
+    origin.add_object(ACCOUNT, 'c', 'movie', slo=[seg('s1', b'one')])
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    world.advance(100)
+    origin.add_object(ACCOUNT, 'c', 'movie', slo=[seg('s1', b'one'),
+                                                  seg('s2', b'two')])
+    origin.add_object(ACCOUNT, 'c', 'doc', b'v2')   # a write before it
+    world.advance(100)
+
+    report = fakes.run_sync(origin, dest)
+
+    assert report.exit_code == 0, report.errors
+    assert len(dest.obj(ACCOUNT, 'c', 'movie').slo) == 2
+    assert dest.obj(ACCOUNT, 'c', 'doc').body == b'v2'
+    assert dest.names(ACCOUNT, 'z-archive') == []
+    assert cont(dest, 'c').meta == {'x-versions-location': 'z-archive'}
+
+
+# --- preserved timestamps ------------------------------------------------
+
+def test_preserved_timestamps_make_listings_equal(world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_object(ACCOUNT, 'c', 'o', b'1')
+    dest.honour_timestamps = True
+    world.advance(0.5)          # well within settle_seconds
+    fakes.run_sync(origin, dest, preserve_timestamps=True)
+    assert dest.obj(ACCOUNT, 'c', 'o').timestamp == \
+        origin.obj(ACCOUNT, 'c', 'o').timestamp
+    mark = len(world.log)
+    fakes.run_sync(origin, dest, preserve_timestamps=True)
+    assert object_calls(world, mark) == []
+
+
+def test_preserved_put_blocked_by_newer_tombstone_is_rewritten(
+        world, origin, dest):
+    """§2.2: a PUT older than the destination's tombstone answers 202 and
+    writes nothing; the copy is redone with a fresh timestamp."""
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_object(ACCOUNT, 'c', 'o', b'1')
+    dest.honour_timestamps = True
+    dest.add_account(ACCOUNT)
+    dest.add_container(ACCOUNT, 'c')
+    world.advance(100)
+    dest.tombstones[(ACCOUNT, 'c', 'o')] = world.now
+    world.advance(100)
+
+    report = fakes.run_sync(origin, dest, preserve_timestamps=True)
+
+    assert dest.obj(ACCOUNT, 'c', 'o').body == b'1'
+    assert report.counts['timestamps_not_applied'] == 1
+    assert report.counts['objects_copied'] == 1
+    assert report.exit_code == 0
+
+
+def test_preserved_metadata_post_carries_origin_timestamp(
+        world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    obj = origin.add_object(ACCOUNT, 'c', 'o', b'1')
+    dest.honour_timestamps = True
+    world.advance(100)
+    fakes.run_sync(origin, dest, preserve_timestamps=True)
+    world.advance(100)
+    obj.meta = {'content-type': 'text/plain', 'x-object-meta-k': 'v'}
+    obj.timestamp = world.now
+    world.advance(100)
+
+    fakes.run_sync(origin, dest, preserve_timestamps=True)
+
+    copy = dest.obj(ACCOUNT, 'c', 'o')
+    assert (copy.meta, copy.timestamp) == (obj.meta, obj.timestamp)
+    mark = len(world.log)
+    fakes.run_sync(origin, dest, preserve_timestamps=True)
+    assert object_calls(world, mark) == []
+
+
+def test_timestamps_not_sent_unless_preserving(world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_object(ACCOUNT, 'c', 'o', b'1')
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    [put] = [c for c in object_calls(world) if c.method == 'PUT']
+    assert 'x-timestamp' not in put.headers
+
+
+# --- storage policies ----------------------------------------------------
+
+def test_policy_map_renames_policy_on_create_and_compare(
+        world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c', policy='gold')
+    origin.add_object(ACCOUNT, 'c', 'o', b'1')
+    world.advance(100)
+    report = fakes.run_sync(origin, dest, policy_map={'gold': 'standard'})
+    assert report.exit_code == 0, report.errors
+    assert cont(dest, 'c').policy == 'standard'
+    world.advance(100)
+    report = fakes.run_sync(origin, dest, policy_map={'gold': 'standard'})
+    assert report.exit_code == 0, report.errors
+
+
+def test_unknown_destination_policy_is_an_error_for_that_container(
+        world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c', policy='gold')
+    origin.add_container(ACCOUNT, 'd', policy='silver')
+    origin.add_object(ACCOUNT, 'd', 'o', b'1')
+    info = {'swift': {'policies': [{'name': 'silver', 'aliases': 'silver'},
+                                   {'name': 'bronze'}]}}
+    report = run(origin, dest, info=info)
+    assert dest.names(ACCOUNT) == ['d']
+    assert [e['scope'] for e in report.errors] == ['AUTH_a/c']
+
+
+def test_policy_alias_on_destination_is_accepted(world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c', policy='fast')
+    info = {'swift': {'policies': [{'name': 'ssd', 'aliases': 'ssd, fast'}]}}
+    report = run(origin, dest, info=info)
+    assert report.errors == []
+    assert dest.names(ACCOUNT) == ['c']
+
+
+# --- destination limits --------------------------------------------------
+
+def test_object_name_too_long_for_destination_is_refused(
+        world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_object(ACCOUNT, 'c', 'x' * 20, b'1')
+    origin.add_object(ACCOUNT, 'c', 'short', b'2')
+    world.advance(100)
+    report = run(origin, dest,
+                 info={'swift': {'max_object_name_length': 10}})
+    assert dest.names(ACCOUNT, 'c') == ['short']
+    assert [e['scope'] for e in report.errors] == ['AUTH_a/c/' + 'x' * 20]
+    assert not [c for c in object_calls(world)
+                if c.side == 'dest' and c.parts[2] == 'x' * 20]
+
+
+def test_object_too_big_for_destination_is_refused(world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_object(ACCOUNT, 'c', 'big', b'x' * 100)
+    world.advance(100)
+    report = run(origin, dest, info={'swift': {'max_file_size': 99}})
+    assert dest.names(ACCOUNT, 'c') == []
+    assert report.exit_code == 1
+
+
+def test_metadata_over_destination_limit_is_refused(world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_object(ACCOUNT, 'c', 'o', b'1',
+                      meta={'x-object-meta-k': 'v' * 20})
+    world.advance(100)
+    report = run(origin, dest,
+                 info={'swift': {'max_meta_value_length': 10}})
+    assert dest.names(ACCOUNT, 'c') == []
+    assert report.exit_code == 1
+
+
+def test_container_name_too_long_for_destination_is_refused(
+        world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c' * 20)
+    origin.add_container(ACCOUNT, 'ok')
+    report = run(origin, dest,
+                 info={'swift': {'max_container_name_length': 10}})
+    assert dest.names(ACCOUNT) == ['ok']
+    assert [e['scope'] for e in report.errors] == ['AUTH_a/' + 'c' * 20]
