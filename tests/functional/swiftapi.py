@@ -21,7 +21,12 @@ CONTAINER_HEADERS = ('x-container-read', 'x-container-write',
 
 
 def q(name, slash=False):
-    return urllib.parse.quote(name.encode('utf-8'), safe='/' if slash else '')
+    """Quote a name; '.' and '..' segments as %2E so that no HTTP library
+    resolves them away (requests/urllib3 turn a/../b into b)."""
+    parts = name.split('/') if slash else [name]
+    return '/'.join(
+        '%2E' * len(p) if p in ('.', '..') else
+        urllib.parse.quote(p.encode('utf-8'), safe='') for p in parts)
 
 
 class Admin:
