@@ -58,6 +58,8 @@ def main(argv=None):
     conf = cfg.ConfigOpts()
     config.register(conf)
     log.register_options(conf)
+    # Logs go to stderr: stdout carries the dry-run plan and the summary.
+    conf.set_default('use_stderr', True)
     log.set_defaults(default_log_levels=[
         'swiftclient=WARN', 'urllib3=WARN', 'requests=WARN',
         'keystoneauth=WARN', 'keystoneclient=WARN', 'eventlet=WARN',

@@ -1,9 +1,8 @@
 """Bad input gets one clear line, exit code 2, and writes nothing."""
-import http.server
 import os
-import ssl
+import socket
 import subprocess
-import threading
+import time
 
 import pytest
 
@@ -39,6 +38,7 @@ def no_writes(destination):
 def extra(tmp_path, text):
     path = tmp_path / 'extra.conf'
     path.write_text(text)
+    path.chmod(0o600)
     return ['--config-file', str(path)]
 
 
@@ -113,22 +113,35 @@ def test_filter_file_naming_unknown_accounts(base_config, tmp_path,
 
 @pytest.fixture
 def tls_server(tmp_path):
-    """An HTTPS server on 127.0.0.1 with a self-signed certificate."""
+    """A real TLS server (openssl s_server) on 127.0.0.1 with a
+    self-signed certificate."""
     cert, key = tmp_path / 'cert.pem', tmp_path / 'key.pem'
     subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048',
                     '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
                     '-keyout', str(key), '-out', str(cert)],
                    check=True, capture_output=True)
-    server = http.server.ThreadingHTTPServer(
-        ('127.0.0.1', 0), http.server.BaseHTTPRequestHandler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(str(cert), str(key))
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'https://127.0.0.1:%d' % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        ['openssl', 's_server', '-accept', '127.0.0.1:%d' % port, '-cert',
+         str(cert), '-key', str(key), '-www', '-quiet'],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(('127.0.0.1', port), 0.2).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield 'https://127.0.0.1:%d' % port
+    finally:
+        server.kill()
+        server.wait()
 
 
 def test_tls_verification_is_on_by_default(base_config, tmp_path,

@@ -249,6 +249,7 @@ def test_suddenly_empty_origin_container_deletes_nothing(origin,
 def _override(tmp_path, line):
     path = tmp_path / 'override.conf'
     path.write_text('[sync]\n%s\n' % line)
+    path.chmod(0o600)
     return str(path)
 
 
