@@ -9,9 +9,15 @@ account, container and object server plus its own memcached, all on
 Ports: proxy BASE, account BASE+1, container BASE+2, object BASE+3,
 memcached BASE+4. Pick bases at least 10 apart for clusters side by side.
 
+Authentication is tempauth by default. With ``keystone=`` (a
+``tools/keystone.py`` Keystone object or a Keystone URL) the proxy uses
+keystonemiddleware's ``authtoken`` and Swift's ``keystoneauth`` instead;
+keystonemiddleware must then be installed where the servers run.
+
 Command line::
 
     python tools/saio.py start NAME BASE_PORT [--no-shunt-timestamp]
+                               [--keystone URL [--keystone-region REGION]]
     python tools/saio.py stop NAME
     python tools/saio.py status NAME
 """
@@ -46,6 +52,41 @@ PIPELINE = (
     'container_sync bulk tempurl tempauth copy container-quotas '
     'account-quotas slo dlo versioned_writes symlink proxy-logging '
     'proxy-server')
+
+# Keystone instead of tempauth: same middlewares, same order.
+KEYSTONE_PIPELINE = PIPELINE.replace(' tempauth ', ' authtoken keystoneauth ')
+
+# The service user authtoken validates tokens with, when keystone= is a
+# URL (a Keystone object provides its own, creating it if needed).
+KEYSTONE_SERVICE_USER = {'username': 'swift', 'password': 'swiftpass',
+                         'project_name': 'service',
+                         'user_domain_name': 'Default',
+                         'project_domain_name': 'Default'}
+
+KEYSTONE_FILTERS = """
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+www_authenticate_uri = {keystone_url}
+auth_url = {keystone_url}
+auth_type = password
+username = {username}
+password = {password}
+project_name = {project_name}
+user_domain_name = {user_domain_name}
+project_domain_name = {project_domain_name}
+interface = public
+# Validated tokens are cached in the cluster's memcached, through the
+# proxy's cache filter.
+cache = swift.cache
+delay_auth_decision = True
+include_service_catalog = False
+
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+operator_roles = admin, member
+reseller_admin_role = ResellerAdmin
+reseller_prefix = AUTH
+"""
 
 PROXY_CONF = """\
 [DEFAULT]
@@ -217,7 +258,15 @@ class Cluster:
 
     def __init__(self, name, base_port, root=DEFAULT_ROOT,
                  shunt_timestamp=True, listing_limit=100, token_life=86400,
-                 constraints=None, python=None):
+                 constraints=None, python=None, keystone=None,
+                 keystone_region='RegionOne', keystone_service_user=None,
+                 die_with_parent=False):
+        """``keystone``: None (tempauth), a Keystone URL such as
+        ``http://127.0.0.1:5000``, or a ``tools/keystone.py`` Keystone.
+        With a Keystone object, start() creates the service user and
+        registers this proxy as the object-store endpoint of
+        ``keystone_region``; with a URL both are the caller's job
+        (``keystone_service_user`` defaults to KEYSTONE_SERVICE_USER)."""
         self.name = name
         self.base_port = int(base_port)
         self.dir = os.path.join(root, name)
@@ -226,6 +275,27 @@ class Cluster:
         self.token_life = token_life
         self.constraints = dict(constraints or {})
         self.python = python or sys.executable
+        # Tests: servers die with the process that started them, so a
+        # killed test run leaves no cluster behind.
+        self.die_with_parent = die_with_parent
+        self.keystone = keystone
+        self.keystone_region = keystone_region
+        self.keystone_service_user = keystone_service_user
+
+    # --- authentication ------------------------------------------------
+    @property
+    def keystone_url(self):
+        """Keystone's base URL, or None with tempauth."""
+        if self.keystone is None:
+            return None
+        return getattr(self.keystone, 'url', self.keystone).rstrip('/')
+
+    def _require_tempauth(self):
+        if self.keystone is not None:
+            raise ClusterError(
+                'cluster %s authenticates with Keystone (%s): take '
+                'credentials from the Keystone, not from tempauth' % (
+                    self.name, self.keystone_url))
 
     # --- addresses and credentials -------------------------------------
     @property
@@ -242,7 +312,16 @@ class Cluster:
 
     @property
     def auth_url(self):
+        """tempauth's URL, or Keystone's ``/v3`` URL for a Keystone
+        cluster."""
+        if self.keystone is not None:
+            return self.keystone_url + '/v3'
         return self.url + '/auth/v1.0'
+
+    @property
+    def storage_url_template(self):
+        """The object-store endpoint as registered in Keystone."""
+        return self.url + '/v1/AUTH_%(project_id)s'
 
     def storage_url(self, account):
         """Storage URL of an account name such as ``AUTH_test``."""
@@ -254,6 +333,7 @@ class Cluster:
         return self.user('admin')
 
     def user(self, account):
+        self._require_tempauth()
         for acct, user, key, _groups in TEMPAUTH_USERS:
             if acct == account:
                 return {'auth_url': self.auth_url,
@@ -264,6 +344,7 @@ class Cluster:
     @property
     def accounts(self):
         """The ordinary (non reseller) tempauth accounts."""
+        self._require_tempauth()
         return ['AUTH_' + u[0] for u in TEMPAUTH_USERS if u[0] != 'admin']
 
     @property
@@ -292,10 +373,15 @@ class Cluster:
         self._write(os.path.join(etc, 'swift.conf'), SWIFT_CONF.format(
             listing_limit=self.listing_limit, constraints=constraints,
             **common))
-        self._write(os.path.join(etc, 'proxy-server.conf'), PROXY_CONF.format(
-            proxy_port=self.proxy_port, pipeline=PIPELINE, users=users,
+        proxy_conf = PROXY_CONF.format(
+            proxy_port=self.proxy_port, users=users,
+            pipeline=PIPELINE if self.keystone is None else KEYSTONE_PIPELINE,
             shunt='true' if self.shunt_timestamp else 'false',
-            token_life=self.token_life, **common))
+            token_life=self.token_life, **common)
+        if self.keystone is not None:
+            proxy_conf += KEYSTONE_FILTERS.format(
+                keystone_url=self.keystone_url, **self._service_user())
+        self._write(os.path.join(etc, 'proxy-server.conf'), proxy_conf)
         self._write(os.path.join(etc, 'internal-client.conf'),
                     INTERNAL_CLIENT_CONF.format(**common))
         for offset, server in enumerate(('account', 'container', 'object'),
@@ -305,6 +391,18 @@ class Cluster:
             text += EXTRA_BACKEND.get(server, '').format(**common)
             self._write(os.path.join(etc, '%s-server.conf' % server), text)
         self._build_rings(etc)
+
+    def _service_user(self):
+        if self.keystone_service_user is None:
+            if hasattr(self.keystone, 'swift_service_credentials'):
+                self.keystone_service_user = (
+                    self.keystone.swift_service_credentials())
+            else:
+                self.keystone_service_user = dict(KEYSTONE_SERVICE_USER)
+        keys = ('username', 'password', 'project_name', 'user_domain_name',
+                'project_domain_name')
+        return {k: self.keystone_service_user.get(
+            k, KEYSTONE_SERVICE_USER[k]) for k in keys}
 
     def _build_rings(self, etc):
         """Rings in-process: the command line takes ~9 s, this ~0.5 s."""
@@ -329,7 +427,9 @@ class Cluster:
         log = open(os.path.join(self.dir, 'log', '%s.stderr' % server), 'ab')
         proc = subprocess.Popen(argv, stdout=log, stderr=log,
                                 stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True,
+                                preexec_fn=_die_with_parent
+                                if self.die_with_parent else None)
         log.close()
         self._write(self._pid_file(server), str(proc.pid))
         return proc
@@ -342,6 +442,8 @@ class Cluster:
             _require_free_port(port)
         if os.path.exists(self.dir):
             shutil.rmtree(self.dir)
+        if self.keystone is not None:
+            _require_keystonemiddleware(self.python)
         self._write_configs()
         memcached = shutil.which('memcached')
         if not memcached:
@@ -357,8 +459,14 @@ class Cluster:
             'shunt_timestamp': self.shunt_timestamp,
             'listing_limit': self.listing_limit,
             'constraints': self.constraints,
-            'token_life': self.token_life}))
+            'token_life': self.token_life,
+            'keystone': self.keystone_url,
+            'keystone_region': self.keystone_region,
+            'keystone_service_user': self.keystone_service_user}))
         self.wait_healthy(timeout)
+        if hasattr(self.keystone, 'register_object_store'):
+            self.keystone.register_object_store(
+                self.url, region=self.keystone_region)
         return self
 
     def wait_healthy(self, timeout=30):
@@ -513,6 +621,25 @@ def parse_access_line(line):
             'source': fields[13]}
 
 
+def _require_keystonemiddleware(python):
+    r = subprocess.run([python, '-c', 'import keystonemiddleware.auth_token'],
+                       capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL)
+    if r.returncode:
+        raise ClusterError(
+            'keystonemiddleware is not importable by %s (needed by a Swift '
+            'proxy behind Keystone): pip install keystonemiddleware\n%s' % (
+                python, r.stderr.strip()[-500:]))
+
+
+def _die_with_parent():
+    """In the child before exec: get SIGKILL when the parent dies
+    (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    libc = ctypes.CDLL('libc.so.6', use_errno=True)
+    libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
 def _require_free_port(port):
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -539,7 +666,10 @@ def load(name, root=DEFAULT_ROOT):
                    shunt_timestamp=info['shunt_timestamp'],
                    listing_limit=info['listing_limit'],
                    constraints=info.get('constraints'),
-                   token_life=info['token_life'])
+                   token_life=info['token_life'],
+                   keystone=info.get('keystone'),
+                   keystone_region=info.get('keystone_region', 'RegionOne'),
+                   keystone_service_user=info.get('keystone_service_user'))
 
 
 def main(argv=None):
@@ -552,6 +682,11 @@ def main(argv=None):
     start.add_argument('--no-shunt-timestamp', action='store_true',
                        help='let clients set X-Timestamp')
     start.add_argument('--listing-limit', type=int, default=100)
+    start.add_argument('--keystone', metavar='URL',
+                       help='authenticate with this Keystone instead of '
+                            'tempauth (its service user swift/swiftpass in '
+                            'project service must exist)')
+    start.add_argument('--keystone-region', default='RegionOne')
     for cmd in ('stop', 'status'):
         sub.add_parser(cmd).add_argument('name')
     args = parser.parse_args(argv)
@@ -559,9 +694,15 @@ def main(argv=None):
         if args.cmd == 'start':
             c = Cluster(args.name, args.base_port, root=args.root,
                         shunt_timestamp=not args.no_shunt_timestamp,
-                        listing_limit=args.listing_limit).start()
-            print('%s up: %s (reseller admin:admin / adminpass)' % (
-                c.name, c.auth_url))
+                        listing_limit=args.listing_limit,
+                        keystone=args.keystone,
+                        keystone_region=args.keystone_region).start()
+            if c.keystone is None:
+                print('%s up: %s (reseller admin:admin / adminpass)' % (
+                    c.name, c.auth_url))
+            else:
+                print('%s up: %s (Keystone %s)' % (c.name, c.url,
+                                                   c.auth_url))
         elif args.cmd == 'stop':
             load(args.name, args.root).stop()
         else:

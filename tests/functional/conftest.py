@@ -19,7 +19,7 @@ BASE_PORT = int(os.environ.get('SWIFTSYNC_TEST_BASE_PORT', '18100'))
 
 def _start(name, offset, root, **kwargs):
     cluster = saio.Cluster(name, BASE_PORT + offset, root=str(root),
-                           **kwargs)
+                           die_with_parent=True, **kwargs)
     atexit.register(cluster.stop)
     return cluster.start()
 
@@ -53,5 +53,111 @@ def destination_unshunted(saio_root):
     whose limits are tighter than the origin's (TIGHT_CONSTRAINTS)."""
     cluster = _start('dest-unshunted', 20, saio_root, shunt_timestamp=False,
                      constraints=TIGHT_CONSTRAINTS)
+    yield cluster
+    cluster.stop()
+
+
+# --- Keystone ---------------------------------------------------------------
+# A real Keystone (tools/keystone.py: its own virtualenv, installed on first
+# use, SQLite, fernet tokens, gunicorn) and Swift clusters whose proxies
+# authenticate with it (authtoken + keystoneauth instead of tempauth).
+#
+# Ports: keystone BASE_PORT+30, keystone_short BASE_PORT+31; clusters
+# ks_origin BASE_PORT+40, ks_destination +50, ks_short +60.
+#
+# ks_origin and ks_destination trust the same Keystone, so a project has the
+# same account name (AUTH_<project id>) on both. Keystone's catalog lists
+# ks_origin as the object-store endpoint of region RegionOne and
+# ks_destination as that of RegionTwo: one Keystone cannot tell two proxies
+# of the same region apart. keystone_short and ks_short are a second,
+# separate Keystone (other project ids) with short-lived tokens.
+
+import uuid  # noqa: E402
+
+import keystone as ks_tool  # noqa: E402
+
+KS_SHORT_EXPIRATION = 20
+
+
+def _start_keystone(name, offset, root, **kwargs):
+    server = ks_tool.Keystone(name, BASE_PORT + offset, root=str(root),
+                              die_with_parent=True, **kwargs)
+    atexit.register(server.stop)
+    return server.start()
+
+
+@pytest.fixture(scope='session')
+def keystone_root(tmp_path_factory):
+    return tmp_path_factory.mktemp('keystone')
+
+
+@pytest.fixture(scope='session')
+def keystone(keystone_root):
+    """One Keystone; its test identities exist (see ks_credentials)."""
+    server = _start_keystone('keystone', 30, keystone_root)
+    server.credentials()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='session')
+def ks_origin(saio_root, keystone):
+    cluster = _start('ks-origin', 40, saio_root, keystone=keystone,
+                     keystone_region='RegionOne')
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope='session')
+def ks_destination(saio_root, keystone):
+    cluster = _start('ks-destination', 50, saio_root, keystone=keystone,
+                     keystone_region='RegionTwo')
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def ks_credentials(keystone):
+    """Credentials of the shared Keystone's identities (a fresh copy).
+
+    ``{'admin': ..., 'reseller': ..., 'user': ..., 'user2': ...}``; each a
+    dict with auth_url, auth_version ('3'), username, password,
+    project_name, user_domain_name, project_domain_name, user_id,
+    project_id and account (AUTH_<project_id>). 'reseller' is user swsync
+    with ResellerAdmin on project swsync; 'user' and 'user2' are plain
+    members of projects test and test2.
+    """
+    return keystone.credentials()
+
+
+@pytest.fixture
+def ks_project(keystone):
+    """Factory: a new project with a member user, for a test of its own.
+
+    ``ks_project()`` or ``ks_project(roles=('member', 'ResellerAdmin'))``
+    returns credentials in the ks_credentials format.
+    """
+    def make(prefix='p', roles=('member',)):
+        name = '%s-%s' % (prefix, uuid.uuid4().hex[:10])
+        return keystone.ensure_user(name + '-user', name + '-pass', name,
+                                    roles=roles)
+    return make
+
+
+@pytest.fixture(scope='session')
+def keystone_short(keystone_root):
+    """A second, separate Keystone whose tokens last KS_SHORT_EXPIRATION
+    seconds."""
+    server = _start_keystone('keystone-short', 31, keystone_root,
+                             expiration=KS_SHORT_EXPIRATION,
+                             allow_expired_window=5)
+    server.credentials()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='session')
+def ks_short(saio_root, keystone_short):
+    cluster = _start('ks-short', 60, saio_root, keystone=keystone_short)
     yield cluster
     cluster.stop()

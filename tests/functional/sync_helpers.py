@@ -13,6 +13,7 @@ def write_config(path, origin, destination, accounts, **sync_options):
     """A swsync config file for two test clusters (reseller admins)."""
     origin_extra = sync_options.pop('origin_storage_url', None)
     dest_extra = sync_options.pop('destination_storage_url', None)
+    timeout = sync_options.pop('timeout', None)
     sync_options.setdefault('settle_seconds', SETTLE)
     sync_options.setdefault('retries', 2)
     sync_options.setdefault('retry_max_backoff', 0.5)
@@ -27,6 +28,8 @@ def write_config(path, origin, destination, accounts, **sync_options):
                   'password = %s' % creds['password']]
         if storage_url:
             lines.append('storage_url = %s' % storage_url)
+        if timeout is not None:
+            lines.append('timeout = %s' % timeout)
         lines.append('')
     lines += ['[sync]', 'accounts = %s' % ','.join(accounts)]
     lines += ['%s = %s' % kv for kv in sync_options.items()]
