@@ -3,12 +3,18 @@
     swfiller --config-file etc/swfiller.conf create -a 2 -c 3 -f 10 -s 4096
     swfiller --config-file etc/swfiller.conf delete
 
+With tempauth (``[swift] auth_version = 1``) it writes into existing or
+autocreated accounts. With Keystone (``auth_version = 3``) it first creates
+the projects and users (see swfiller.keystone), and delete removes them
+after their data.
+
 Exit codes: 0 done; 1 some requests failed (the index still lists what
 was written); 2 bad configuration, command line or authentication
 (nothing written), with one line on stderr.
 """
 import argparse
 import contextlib
+import dataclasses
 import io
 import os
 import random
@@ -23,9 +29,12 @@ import eventlet  # noqa: E402
 
 PROG = 'swfiller'
 DEFAULT_INDEX = 'swfiller-index.json'
-USERS_HELP = ('users per account. With tempauth (auth_version = 1) users '
-              'cannot be created: none are, and the index records 0 users '
-              '(Keystone mode, which will, is not implemented yet)')
+USERS_HELP = ('users per account. With Keystone (auth_version = 3) each '
+              'project gets this many new users with generated passwords '
+              '(recorded in the index) and the [filler] '
+              'keystone_operator_role; with tempauth (auth_version = 1) '
+              'users cannot be created: none are, and the index records 0 '
+              'users')
 FEATURES = ('slo', 'dlo', 'symlinks', 'expiring', 'acls', 'versioned',
             'gzip', 'headers', 'policies')
 
@@ -51,9 +60,12 @@ def _add_commands(subparsers):
         description='Write accounts, containers and objects, and record '
                     'them in the index (JSON).')
     create.add_argument('-a', '--accounts', type=_count, default=1,
-                        help='number of accounts (default %(default)s): the '
-                             'first of [filler] accounts, or else generated '
-                             'names AUTH_swfiller-<seed>-<n>')
+                        help='number of accounts (default %(default)s). '
+                             'Tempauth: the first of [filler] accounts, or '
+                             'else generated names AUTH_swfiller-<seed>-<n>. '
+                             'Keystone: new projects swfiller-<seed>-<n>, '
+                             'filled through their accounts '
+                             'AUTH_<project id>')
     create.add_argument('-u', '--users', type=_count, default=0,
                         help=USERS_HELP)
     create.add_argument('-c', '--containers', type=_count, default=2,
@@ -106,7 +118,9 @@ def _add_commands(subparsers):
     delete = subparsers.add_parser(
         'delete', help='delete what an index lists',
         description='Delete every object the index lists, the containers '
-                    'it created, and the metadata it set; nothing else.')
+                    'it created, and the metadata it set; then, with '
+                    'Keystone, the users and projects it created. Nothing '
+                    'else.')
     delete.add_argument('--index', default=DEFAULT_INDEX,
                         help='index file to read (default %(default)s)')
 
@@ -152,16 +166,24 @@ def parse_args(argv):
     return conf
 
 
+def _keystone(conf):
+    return conf.swift.auth_version == '3'
+
+
 def _validate(conf):
     swift = conf.swift
-    if swift.auth_version == '3':
-        raise UsageError('Keystone mode is not implemented yet')
     for name in ('auth_url', 'username', 'password'):
         if not swift[name]:
             raise UsageError('[swift] %s is required' % name)
+    if _keystone(conf) and not swift.project_name:
+        raise UsageError('[swift] project_name is required with '
+                         'auth_version = 3')
     cmd = conf.command
     if cmd.name == 'create':
         names = conf.filler.accounts
+        if names and _keystone(conf):
+            raise UsageError('[filler] accounts is for tempauth: with '
+                             'Keystone swfiller creates its own projects')
         if names and cmd.accounts > len(names):
             raise UsageError('-a %d but [filler] accounts lists %d' % (
                 cmd.accounts, len(names)))
@@ -294,36 +316,105 @@ def _create(conf, cluster):
     _check_index_free(cmd.index)
     listing_limit, cluster_policies = _info_limits(cluster.info())
     options = _options(conf, cluster, listing_limit, cluster_policies)
+    started = time.time()
+    identities = None
+    if _keystone(conf):
+        identities, options = _create_identities(conf, cluster, options,
+                                                 started)
+        if identities is None:
+            return 1
     plan = make_plan(options)
-    if plan.accounts:
+    if plan.accounts and identities is None:
         _preflight(cluster, plan.accounts[0].name)
-    if cmd.users:
+    if cmd.users and identities is None:
         print('%s: note: tempauth cannot create users; 0 users created '
               '(-u %d ignored)' % (PROG, cmd.users), file=sys.stderr)
     writer = Writer(cluster, plan, conf.filler.concurrency,
                     listing_limit=listing_limit)
     progress = Progress('create', writer.steps())
-    started = time.time()
     try:
         writer.run(progress)
     finally:
         progress.finish()
-        doc = index.build(plan, writer.results, {
-            'seed': options.seed,
-            'created_at': _iso(started),
-            'storage_url_base': cluster.base_url,
-            'options': _jsonable(options),
-            'users': {'requested': options.users, 'created': [],
-                      'note': 'tempauth cannot create users'},
-            'errors': writer.errors})
-        index.write(cmd.index, doc)
+        index.write(cmd.index, _index_doc(conf, cluster, plan, writer.results,
+                                          options, started, writer.errors,
+                                          identities))
     elapsed = progress.elapsed()
     print('%s: seed %d: %d accounts, %d containers, %d objects, %s in '
           '%.1f s (%.1f objects/s), %d failed; index %s' % (
               PROG, options.seed, len(plan.accounts), len(plan.containers),
               writer.writes, human(writer.bytes), elapsed,
               writer.writes / elapsed, len(writer.errors), cmd.index))
+    if identities is not None:
+        print('%s: Keystone: %d projects (%d new), %d new users with role '
+              '%s' % (PROG, len(identities.projects),
+                      sum(p['created'] for p in identities.projects),
+                      len(identities.users),
+                      conf.filler.keystone_operator_role))
     return 1 if writer.errors else 0
+
+
+def _create_identities(conf, cluster, options, started):
+    """Keystone mode: the projects and users to fill, and the options that
+    point the plan at their accounts. Rights are checked before anything
+    is created (exit code 2); when Keystone fails half-way, the index of
+    what was created is written and (None, options) returned."""
+    from swfiller import index
+    from swfiller import keystone
+    from swfiller.generator import make_plan
+
+    # The account of a project that does not exist: only a reseller admin
+    # may look at it.
+    _preflight(cluster, '%sswfiller-%d-preflight' % (options.account_prefix,
+                                                     options.seed))
+    identities = keystone.Identities(
+        keystone.client(cluster.auth, conf.swift), options.seed,
+        conf.filler.keystone_domain, conf.filler.keystone_operator_role,
+        username=conf.swift.username)
+    identities.prepare()
+    try:
+        identities.create(options.accounts, options.users)
+    except BaseException as exc:
+        failed = isinstance(exc, keystone.IdentityError)
+        empty = dataclasses.replace(options, accounts=0, account_names=())
+        index.write(conf.command.index, _index_doc(
+            conf, cluster, make_plan(empty), None, empty, started,
+            [str(exc)] if failed else [], identities))
+        if not failed:
+            raise
+        print('%s: error: %s; index %s lists the %d project(s) and %d '
+              'user(s) created: run delete' % (
+                  PROG, exc, conf.command.index, len(identities.projects),
+                  len(identities.users)), file=sys.stderr)
+        return None, options
+    prefix = options.account_prefix
+    return identities, dataclasses.replace(
+        options, account_names=identities.accounts(prefix),
+        acl_grantees=identities.grantees(), account_acls=False)
+
+
+def _index_doc(conf, cluster, plan, results, options, started, errors,
+               identities):
+    from swfiller import index
+    info = {'seed': options.seed,
+            'created_at': _iso(started),
+            'storage_url_base': cluster.base_url,
+            'options': _jsonable(options),
+            'errors': errors}
+    if identities is None:
+        info['users'] = {'requested': options.users, 'created': [],
+                         'note': 'tempauth cannot create users'}
+    else:
+        record = identities.record(conf.swift.auth_url,
+                                   options.account_prefix)
+        info['keystone'] = record['keystone']
+        info['projects'] = record['projects']
+        info['users'] = {'requested': options.users,
+                         'created': record['created'],
+                         'existing': record['existing']}
+    results = results or {'accounts': {}, 'containers': {}, 'objects': {},
+                          'versions': {}}
+    return index.build(plan, results, info)
 
 
 def _delete(conf, cluster):
@@ -339,7 +430,12 @@ def _delete(conf, cluster):
     if doc.get('storage_url_base') != cluster.base_url:
         raise UsageError('index %s was written for %s, not %s' % (
             path, doc.get('storage_url_base'), cluster.base_url))
-    listing_limit, _policies = _info_limits(cluster.info())
+    identities = _identity_deleter(conf, cluster, doc, path)
+    info = cluster.info()
+    listing_limit, _policies = _info_limits(info)
+    if identities is not None:
+        identities.listing_limit = int(info.get('swift', {}).get(
+            'account_listing_limit', 10000))
     deleter = Deleter(cluster, doc, conf.filler.concurrency,
                       listing_limit=listing_limit)
     progress = Progress('delete', deleter.total())
@@ -357,10 +453,44 @@ def _delete(conf, cluster):
               (deleter.deleted + deleter.missing) / elapsed, kept,
               len(deleter.errors)))
     if deleter.errors:
+        if identities is not None:
+            print('%s: Keystone users and projects kept until their data is '
+                  'deleted' % PROG, file=sys.stderr)
         return 1
+    if identities is not None:
+        identities.run()
+        print('%s: Keystone: deleted %d users and %d projects; kept %d '
+              'project(s) whose account holds other containers; %d '
+              'failed' % (PROG, identities.users_deleted,
+                          identities.projects_deleted,
+                          len(identities.kept), len(identities.errors)))
+        if identities.errors:
+            return 1
     doc['deleted'] = _iso(time.time())
     index.write(path, doc)
     return 0
+
+
+def _identity_deleter(conf, cluster, doc, path):
+    """Keystone indexes: the deleter of their users and projects, after a
+    check (before anything is deleted) that the index is for this Keystone
+    and that the user may manage identities."""
+    from swfiller import keystone
+    record = doc.get('keystone')
+    if record is None:
+        return None
+    if not _keystone(conf):
+        raise UsageError('index %s was written with Keystone (%s): set '
+                         '[swift] auth_version = 3' % (
+                             path, record.get('auth_url')))
+    if record.get('auth_url') != conf.swift.auth_url:
+        raise UsageError('index %s was written for Keystone %s, not %s' % (
+            path, record.get('auth_url'), conf.swift.auth_url))
+    ks = keystone.client(cluster.auth, conf.swift)
+    deleter = keystone.IdentityDeleter(ks, doc, cluster,
+                                       username=conf.swift.username)
+    deleter.check()
+    return deleter
 
 
 def _iso(ts):
@@ -368,10 +498,9 @@ def _iso(ts):
 
 
 def _jsonable(options):
-    import dataclasses
     out = dataclasses.asdict(options)
-    out['account_names'] = list(out['account_names'])
-    out['policies'] = list(out['policies'])
+    for key in ('account_names', 'policies', 'acl_grantees'):
+        out[key] = list(out[key])
     return out
 
 

@@ -1,7 +1,9 @@
 """oslo.config options of swfiller, with ``list_opts`` for the sample.
 
 The ``[swift]`` group reuses swsync's cluster options, so swfiller
-authenticates exactly like swsync does.
+authenticates exactly like swsync does. With Keystone (auth_version = 3)
+that user must be a Keystone admin (it creates projects and users) and
+hold the ResellerAdmin role (it writes into their accounts).
 """
 import copy
 
@@ -11,11 +13,21 @@ from swsync.config import CLUSTER_OPTS
 
 FILLER_OPTS = [
     cfg.ListOpt('accounts', default=[],
-                help='Accounts to fill (e.g. AUTH_test,AUTH_test2); -a '
-                     'takes the first ones. Empty: generate names '
-                     '<reseller prefix>swfiller-<seed>-<n>, which a '
-                     'reseller admin may write into when the proxy has '
-                     'account_autocreate = true.'),
+                help='Tempauth: accounts to fill (e.g. '
+                     'AUTH_test,AUTH_test2); -a takes the first ones. '
+                     'Empty: generate names <reseller '
+                     'prefix>swfiller-<seed>-<n>, which a reseller admin '
+                     'may write into when the proxy has account_autocreate '
+                     '= true. Not used with Keystone, where swfiller '
+                     'creates its projects.'),
+    cfg.StrOpt('keystone_operator_role', default='member',
+               help='Keystone: the role each created user gets on its '
+                    'project; one of the proxy\'s keystoneauth '
+                    'operator_roles, so that the user owns the project\'s '
+                    'account. Created when missing (and never deleted).'),
+    cfg.StrOpt('keystone_domain', default='Default',
+               help='Keystone: name of the domain of the projects and '
+                    'users swfiller creates.'),
     cfg.IntOpt('concurrency', default=16, min=1, max=1024,
                help='Requests in flight at once.'),
     cfg.ListOpt('storage_policies', default=[],

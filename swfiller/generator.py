@@ -50,6 +50,12 @@ class Options:
     max_size: int = 1024
     account_names: tuple = ()
     account_prefix: str = 'AUTH_'
+    # Who container write ACLs name for each account (default: the account
+    # name, tempauth's syntax; Keystone: '<project id>:*'), and whether
+    # accounts get an X-Account-Access-Control (tempauth only: Swift's
+    # keystoneauth ignores it).
+    acl_grantees: tuple = ()
+    account_acls: bool = True
     slo: bool = False
     dlo: bool = False
     symlinks: bool = False
@@ -343,12 +349,13 @@ def make_plan(options):
     else:
         accounts = ['%sswfiller-%d-%d' % (options.account_prefix, seed, n)
                     for n in range(options.accounts)]
+    grantees = list(options.acl_grantees) or accounts
     regular = {}
     taken_containers = {}
     for ai, account in enumerate(accounts):
         rng = rng_for(seed, 'account', ai)
         headers = {}
-        if options.acls:
+        if options.acls and options.account_acls:
             other = accounts[(ai + 1) % len(accounts)]
             # The form tempauth stores and returns (acl.format_acl).
             headers['x-account-access-control'] = json.dumps(
@@ -360,7 +367,7 @@ def make_plan(options):
             headers))
         taken = taken_containers[account] = set()
         regular[account] = _containers(plan, rng, ai, account, taken,
-                                       accounts)
+                                       grantees)
     for ai, account in enumerate(accounts):
         for ci, cont in enumerate(regular[account]):
             _plain_objects(plan, ai, ci, cont)
@@ -381,7 +388,7 @@ def _policy(rng, options, offset=None):
     return options.policies[offset % len(options.policies)]
 
 
-def _containers(plan, rng, ai, account, taken, accounts):
+def _containers(plan, rng, ai, account, taken, grantees):
     options = plan.options
     out = []
     style_offset = rng.randrange(len(names.CONTAINER_STYLES))
@@ -405,8 +412,8 @@ def _containers(plan, rng, ai, account, taken, accounts):
             if ci % 2 == 0:
                 headers['x-container-read'] = '.r:*,.rlistings'
             else:
-                headers['x-container-write'] = accounts[
-                    (ai + 1) % len(accounts)]
+                headers['x-container-write'] = grantees[
+                    (ai + 1) % len(grantees)]
         cont = ContainerPlan(account, name, 'regular',
                              _policy(crng, options, ci + policy_offset),
                              meta, headers)

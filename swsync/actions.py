@@ -138,6 +138,10 @@ class ObjectActions:
                 outcome, body = 'symlinks_copied', b''
                 put.update({k: headers[k] for k in SYMLINK_PUT_HEADERS
                             if k in headers})
+                target = put.get('x-symlink-target-account')
+                if target:
+                    put['x-symlink-target-account'] = \
+                        self.dest.account_map.get(target, target)
             else:
                 outcome = 'objects_copied'
                 put['etag'] = strip_etag(headers.get('etag', ''))

@@ -46,6 +46,7 @@ def main(argv=None):
 
     from swsync import accounts as accounts_mod
     from swsync import config
+    from swsync import discovery
     from swsync.auth import make_auth
     from swsync import lock as lock_mod
     from swsync.engine import Syncer
@@ -68,7 +69,9 @@ def main(argv=None):
         conf(argv, project='swsync', default_config_files=[])
         config.check_files(conf)
         config.validate(conf)
-        account_names = accounts_mod.accounts_to_sync(conf.sync)
+        discover = conf.origin.auth_version == '3' and not conf.sync.accounts
+        account_names = [] if discover else accounts_mod.accounts_to_sync(
+            conf.sync)
         report_path = conf.report
         if not conf.dry_run:
             RunLock(conf.sync.lock_file or lock_mod.default_path(
@@ -101,6 +104,10 @@ def main(argv=None):
             raise ConfigError('origin and destination storage URLs are the '
                               'same (%s): refusing to sync a cluster onto '
                               'itself' % origin.base_url)
+        if discover:
+            pairs = discovery.discover(conf, origin, dest, report)
+            dest.account_map = {o: d for o, d in pairs if o != d}
+            account_names = [o for o, _d in pairs]
         _preflight(origin, dest, account_names)
         if conf.sync.preserve_timestamps and not dry_run:
             _check_timestamps_honoured(dest)

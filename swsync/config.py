@@ -53,6 +53,13 @@ SYNC_OPTS = [
     cfg.StrOpt('account_filter_file',
                help='File with one account or project name per line; '
                     'only those are synced.'),
+    cfg.StrOpt('map_accounts_by', default='id', choices=['id', 'name'],
+               help='Keystone: "id" when both clusters trust the same '
+                    'Keystone (or replicated ones), so an account keeps its '
+                    'name; "name" when they have separate Keystones: the '
+                    'destination account is that of the project with the '
+                    'same domain and name. ID-based ACLs cannot be carried '
+                    'across separate Keystones.'),
     cfg.IntOpt('container_workers', default=4, min=1, max=256,
                help='Containers walked at once.'),
     cfg.IntOpt('object_workers', default=16, min=1, max=1024,
@@ -145,11 +152,18 @@ def validate(conf):
         if group.auth_version == '3' and not group.project_name:
             raise ConfigError('[%s] project_name is required with '
                               'auth_version = 3' % side)
-    if (conf.origin.auth_url == conf.destination.auth_url and
-            conf.origin.storage_url == conf.destination.storage_url):
+
+    def where(g):
+        return (g.auth_url, g.storage_url, g.region_name, g.interface)
+    if where(conf.origin) == where(conf.destination):
         raise ConfigError('origin and destination are the same cluster '
                           '(%s): refusing to sync a cluster onto itself'
                           % conf.origin.auth_url)
+    if conf.sync.map_accounts_by == 'name' and (
+            conf.origin.auth_version != '3' or
+            conf.destination.auth_version != '3'):
+        raise ConfigError('[sync] map_accounts_by = name needs Keystone '
+                          '(auth_version = 3) on both sides')
     if conf.origin.auth_version == '1' and not (
             conf.sync.accounts or conf.sync.account_filter_file):
         raise ConfigError('[sync] accounts (or account_filter_file) is '

@@ -15,24 +15,10 @@ from swsync import headers as hdrs
 from swsync import limits as limits_mod
 from swsync import listing
 from swsync.actions import ObjectActions
+from swsync.discovery import looks_autocreated
 from swsync.errors import SwiftError, SyncError
 
 LOG = logging.getLogger(__name__)
-
-
-def _looks_autocreated(headers):
-    """A proxy with account_autocreate answers for a nonexistent account
-    with a fake empty listing whose X-Timestamp is "now" (swift
-    account/utils.py FakeAccountBroker). A real account's timestamp is
-    its creation time."""
-    import email.utils
-    try:
-        created = float(headers.get('x-timestamp'))
-        now = email.utils.parsedate_to_datetime(
-            headers.get('date')).timestamp()
-    except (TypeError, ValueError):
-        return False
-    return abs(now - created) < 2.0
 
 
 def _needs_targets_first(row):
@@ -235,7 +221,7 @@ class Syncer:
         group.wait()
         self.copy_deferred(account, deferred)
         if complete and doomed and self.conf.delete:
-            if origin_count == 0 and _looks_autocreated(o_headers):
+            if origin_count == 0 and looks_autocreated(o_headers):
                 self.report.withhold(account, 'the origin account looks '
                                      'nonexistent (an autocreated empty '
                                      'listing): no container deleted',

@@ -61,6 +61,9 @@ class Cluster:
         self.max_backoff = max_backoff
         self._pool = eventlet.pools.Pool(max_size=workers,
                                          create=self._new_connection)
+        # Origin account name -> this cluster's account name, when they
+        # differ (separate Keystones map projects by name).
+        self.account_map = {}
 
     # --- URLs ----------------------------------------------------------
     @property
@@ -73,6 +76,7 @@ class Cluster:
         return self.storage_url.rstrip('/').rsplit('/', 1)[0]
 
     def path(self, account, container=None, obj=None):
+        account = self.account_map.get(account, account)
         parsed = urllib.parse.urlparse(self.base_url)
         path = '%s/%s' % (parsed.path, quote_name(account))
         if container is not None:

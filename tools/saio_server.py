@@ -6,9 +6,10 @@ clusters side by side on one machine, so this launcher points Swift at the
 cluster's own ``swift.conf`` and sends logs to files *before* the servers
 import their configuration.
 
-Usage: python saio_server.py CLUSTER_DIR SERVER [once]
-  SERVER: proxy|account|container|object (WSGI servers) or
-          container-updater|object-expirer (run once and exit).
+Usage: python saio_server.py CLUSTER_DIR SERVER
+  SERVER: proxy|account|container|object (WSGI servers),
+          container-updater|object-expirer (run once and exit), or
+          rings BASE_PORT (build the rings).
 """
 import logging
 import os
@@ -45,8 +46,26 @@ def _prepare(cluster_dir, server):
     logs.ThreadSafeSysLogHandler = _FileLogHandler
 
 
+def build_rings(etc, base_port):
+    """One device per ring on 127.0.0.1, one replica: account, container,
+    object (policy 0) and object-1 (policy 1)."""
+    from swift.common.ring import RingBuilder
+    rings = [('account', 1), ('container', 2), ('object', 3),
+             ('object-1', 3)]
+    for ring_name, offset in rings:
+        builder = RingBuilder(6, 1, 1)
+        builder.add_dev({'id': 0, 'region': 1, 'zone': 1,
+                         'ip': '127.0.0.1', 'port': base_port + offset,
+                         'device': 'd1', 'weight': 1})
+        builder.rebalance()
+        builder.get_ring().save(os.path.join(etc, '%s.ring.gz' % ring_name))
+
+
 def main(argv):
     cluster_dir, server = argv[1], argv[2]
+    if server == 'rings':
+        build_rings(os.path.join(cluster_dir, 'etc'), int(argv[3]))
+        return 0
     _prepare(cluster_dir, server)
     conf_dir = os.path.join(cluster_dir, 'etc')
     if server in ('proxy', 'account', 'container', 'object'):

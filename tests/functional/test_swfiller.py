@@ -314,7 +314,7 @@ def test_bad_input_gives_one_line_and_exit_2(origin, tmp_path, case):
     elif case == 'keystone':
         conf = write_conf(tmp_path / 'ks.conf', creds['auth_url'],
                           extra='auth_version = 3\nproject_name = p\n')
-        expected = 'swfiller: error: Keystone mode is not implemented yet'
+        expected = 'swfiller: error: swift: Keystone error at'
     elif case == 'missing index':
         args = ['delete', '--index', str(tmp_path / 'none.json')]
     result = swfiller(conf, *args, cwd=str(tmp_path))
@@ -323,5 +323,5 @@ def test_bad_input_gives_one_line_and_exit_2(origin, tmp_path, case):
     assert len(lines) == 1, lines
     assert lines[0].startswith('swfiller: error: '), lines
     if expected:
-        assert lines[0] == expected
+        assert lines[0].startswith(expected)
     assert not (tmp_path / 'i.json').exists()

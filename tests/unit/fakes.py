@@ -167,6 +167,7 @@ class FakeCluster:
     def __init__(self, side, world):
         self.side = side
         self.world = world
+        self.account_map = {}     # origin account -> this side's
         self.accounts = {}
         self.fail_pages = {}      # (path, marker) -> status
         self.fail_requests = {}   # (method, path) -> status

@@ -54,10 +54,31 @@ def test_missing_config_file_is_one_message(tmp_path):
     assert 'no.conf' in str(err.value)
 
 
-def test_keystone_mode_is_refused_plainly(tmp_path):
+def test_keystone_mode_needs_a_project(tmp_path):
     with pytest.raises(cli.UsageError) as err:
         parse(tmp_path, 'create', extra='auth_version = 3')
-    assert str(err.value) == 'Keystone mode is not implemented yet'
+    assert str(err.value) == ('[swift] project_name is required with '
+                              'auth_version = 3')
+
+
+def test_keystone_mode_options(tmp_path):
+    conf = parse(tmp_path, 'create', '-a', '2', '-u', '3',
+                 extra='auth_version = 3\nproject_name = admin')
+    assert (conf.command.accounts, conf.command.users) == (2, 3)
+    assert conf.filler.keystone_operator_role == 'member'
+    assert conf.filler.keystone_domain == 'Default'
+    conf = parse(tmp_path, 'delete',
+                 extra='auth_version = 3\nproject_name = admin',
+                 filler='keystone_operator_role = swiftoperator')
+    assert conf.filler.keystone_operator_role == 'swiftoperator'
+
+
+def test_keystone_mode_refuses_configured_accounts(tmp_path):
+    with pytest.raises(cli.UsageError) as err:
+        parse(tmp_path, 'create', filler='accounts = AUTH_a',
+              extra='auth_version = 3\nproject_name = admin')
+    assert str(err.value) == ('[filler] accounts is for tempauth: with '
+                              'Keystone swfiller creates its own projects')
 
 
 def test_missing_credentials_are_named(tmp_path):
@@ -82,6 +103,7 @@ def test_help_says_tempauth_creates_no_users(tmp_path, capsys):
     out = ' '.join(capsys.readouterr().out.split())
     assert 'users cannot be created' in out
     assert 'index records 0 users' in out
+    assert 'With Keystone (auth_version = 3) each project gets' in out
 
 
 def test_nasty_profile_turns_every_feature_on(tmp_path):
