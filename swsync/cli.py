@@ -167,8 +167,13 @@ def _preflight(origin, dest, account_names):
     from swsync.errors import AuthError, SyncError
     if not account_names:
         return
-    probe = account_names[0]
     for side, ok in ((origin, (200, 204)), (dest, (200, 204, 404))):
+        # An account the user does not own, if there is one: its own
+        # account would not tell whether it has the reseller role.
+        own = side.storage_url.rstrip('/').rsplit('/', 1)[1]
+        others = [a for a in account_names
+                  if side.account_map.get(a, a) != own]
+        probe = (others or account_names)[0]
         try:
             side.request('HEAD', side.path(probe), ok=ok, retry=False)
         except SyncError as exc:

@@ -131,12 +131,16 @@ def discover(conf, origin, dest, report):
 
     def probe(triple):
         resp = origin.request('HEAD', origin.path(triple[0]),
-                              ok=(200, 204, 404, 410))
+                              ok=(200, 204, 401, 403, 404, 410))
         return triple, resp.status_code, resp.headers
     pairs = []
     pool = eventlet.GreenPool(16)
     for triple, status, headers in pool.imap(probe, triples):
         o_acct, d_acct, project = triple
+        if status in (401, 403):
+            raise AuthError('origin: the user may not access account %s '
+                            '(%d): it needs the reseller admin role' % (
+                                o_acct, status))
         if status in (404, 410) or unused_account(
                 {k.lower(): v for k, v in headers.items()}):
             report.count('accounts_unused')

@@ -32,6 +32,14 @@ def q(name, slash=False):
 class Admin:
     """Reseller admin session on one cluster."""
 
+    @classmethod
+    def from_token(cls, token, base):
+        """An admin for a Keystone token and a ``.../v1`` base URL."""
+        admin = cls.__new__(cls)
+        admin.token, admin.base = token, base
+        admin.session = requests.Session()
+        return admin
+
     def __init__(self, cluster, user='admin'):
         creds = cluster.user(user)
         r = requests.get(creds['auth_url'], headers={
