@@ -10,7 +10,7 @@ import threading
 
 from swiftclient import client as swiftclient
 
-from swsync.errors import AuthError
+from swsync.errors import AuthError, describe_transport
 
 LOG = logging.getLogger(__name__)
 
@@ -51,12 +51,12 @@ class TempAuth:
                                              conf.username))
             if status is None:
                 raise AuthError('%s: cannot authenticate at %s: %s' % (
-                    self.side, conf.auth_url, _one_line(exc)))
+                    self.side, conf.auth_url, describe_transport(exc)))
             raise AuthError('%s: authentication failed (%s) at %s' % (
                 self.side, status, conf.auth_url))
         except Exception as exc:  # connection refused, DNS, TLS...
             raise AuthError('%s: cannot reach %s: %s' % (
-                self.side, conf.auth_url, _one_line(exc)))
+                self.side, conf.auth_url, describe_transport(exc)))
         if conf.storage_url:
             url = conf.storage_url
         if not url or not token:
@@ -64,11 +64,6 @@ class TempAuth:
                 self.side, conf.auth_url))
         LOG.debug('%s: authenticated as %s', self.side, conf.username)
         return url, token
-
-
-def _one_line(exc):
-    text = str(exc).strip().splitlines()
-    return text[-1] if text else exc.__class__.__name__
 
 
 def make_auth(side, conf):

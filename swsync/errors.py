@@ -13,6 +13,33 @@ class AuthError(SyncError):
     """Authentication or authorization failed: exit code 2."""
 
 
+def short_path(path, limit=300):
+    """A path short enough for one log line (names can be 1 KB of UTF-8,
+    three times that quoted)."""
+    if len(path) <= limit:
+        return path
+    return '%s...%s' % (path[:limit // 2], path[-limit // 3:])
+
+
+def describe_transport(exc):
+    """One short line for a connection-level exception."""
+    text = str(exc)
+    for marker, meaning in (
+            ('CERTIFICATE_VERIFY_FAILED',
+             'TLS certificate verification failed '
+             '(CERTIFICATE_VERIFY_FAILED)'),
+            ('Connection refused', 'connection refused'),
+            ('ECONNREFUSED', 'connection refused'),
+            ('Name or service not known', 'host name not resolved'),
+            ('timed out', 'timed out'),
+            ('Connection reset', 'connection reset'),
+            ('RemoteDisconnected', 'connection closed by the server')):
+        if marker in text:
+            return meaning
+    first = text.splitlines()[0] if text else exc.__class__.__name__
+    return first if len(first) <= 160 else first[:160] + '...'
+
+
 class SwiftError(SyncError):
     """A Swift request answered with an unexpected status.
 
@@ -24,7 +51,8 @@ class SwiftError(SyncError):
         self.path = path
         self.status = status
         self.reason = reason
-        super().__init__('%s %s -> %s %s' % (method, path, status, reason))
+        super().__init__('%s %s -> %s %s' % (method, short_path(path),
+                                             status, reason))
 
 
 class TransportError(SyncError):
@@ -34,7 +62,7 @@ class TransportError(SyncError):
         self.method = method
         self.path = path
         self.cause = cause
-        super().__init__('%s %s -> %s' % (method, path, cause))
+        super().__init__('%s %s -> %s' % (method, short_path(path), cause))
 
 
 class ListingError(SyncError):

@@ -20,7 +20,7 @@ import tenacity
 from swiftclient.client import HTTPConnection
 
 from swsync import headers as hdrs
-from swsync.errors import SwiftError, TransportError
+from swsync.errors import SwiftError, TransportError, describe_transport
 
 LOG = logging.getLogger(__name__)
 
@@ -224,10 +224,4 @@ def _retry_after(resp):
 
 def _describe(exc):
     """One line for a transport exception (no URL query, no headers)."""
-    name = exc.__class__.__name__
-    text = str(exc).splitlines()[0] if str(exc) else ''
-    if 'Connection refused' in text:
-        return '%s: connection refused' % name
-    if len(text) > 160:
-        text = text[:160] + '...'
-    return '%s: %s' % (name, text) if text else name
+    return '%s: %s' % (exc.__class__.__name__, describe_transport(exc))
