@@ -15,8 +15,13 @@ from swsync.errors import AuthError, describe_transport
 LOG = logging.getLogger(__name__)
 
 
-class TempAuth:
-    """Tempauth/swauth (v1.0): GET auth_url with X-Auth-User/X-Auth-Key."""
+class CachedAuth:
+    """Keeps (storage URL, token) until a 401 invalidates it.
+
+    A token is reused for the whole run; when it expires (or is revoked)
+    the proxy answers 401, the request layer calls invalidate() and
+    retries, and the next credentials() call authenticates again.
+    """
 
     def __init__(self, side, conf):
         self.side = side
@@ -35,6 +40,13 @@ class TempAuth:
         """Forget the token (after a 401) so the next call re-authenticates."""
         with self._lock:
             self._creds = None
+
+    def _authenticate(self):
+        raise NotImplementedError
+
+
+class TempAuth(CachedAuth):
+    """Tempauth/swauth (v1.0): GET auth_url with X-Auth-User/X-Auth-Key."""
 
     def _authenticate(self):
         conf = self.conf

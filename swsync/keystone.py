@@ -1,22 +1,19 @@
 """Keystone v3 authentication and project discovery for reseller admins."""
 import logging
-import threading
 
+from swsync.auth import CachedAuth
 from swsync.errors import AuthError
 
 LOG = logging.getLogger(__name__)
 
 
-class KeystoneAuth:
+class KeystoneAuth(CachedAuth):
     """A keystoneauth1 session: token plus the object-store endpoint."""
 
     def __init__(self, side, conf):
         from keystoneauth1 import session
         from keystoneauth1.identity import v3
-        self.side = side
-        self.conf = conf
-        self._lock = threading.Lock()
-        self._creds = None
+        super().__init__(side, conf)
         auth = v3.Password(auth_url=conf.auth_url, username=conf.username,
                            password=conf.password,
                            project_name=conf.project_name,
@@ -26,16 +23,9 @@ class KeystoneAuth:
         self.session = session.Session(auth=auth, verify=verify,
                                        timeout=conf.timeout)
 
-    def credentials(self):
-        with self._lock:
-            if self._creds is None:
-                self._creds = self._authenticate()
-            return self._creds
-
     def invalidate(self):
-        with self._lock:
-            self._creds = None
-            self.session.invalidate()
+        super().invalidate()
+        self.session.invalidate()
 
     def _authenticate(self):
         from keystoneauth1 import exceptions as ks_exc

@@ -35,6 +35,8 @@ import time
 import urllib.error
 import urllib.request
 
+from saio import pid_alive
+
 DEFAULT_VENV = os.environ.get('SWIFTSYNC_KEYSTONE_VENV',
                               '/tmp/swiftsync-keystone-venv')
 DEFAULT_ROOT = os.environ.get('SWIFTSYNC_KEYSTONE_ROOT',
@@ -426,7 +428,7 @@ class Keystone:
 
     def running(self):
         pid = self._pid()
-        return pid is not None and _alive(pid)
+        return pid is not None and pid_alive(pid)
 
     def stop(self):
         """Stop gunicorn and its workers (the whole process group)."""
@@ -597,18 +599,6 @@ def load(name, root=DEFAULT_ROOT):
                     workers=info['workers'], threads=info['threads'],
                     venv=info['venv'],
                     admin_password=info['admin_password'])
-
-
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    try:
-        with open('/proc/%d/stat' % pid) as f:
-            return f.read().split(')')[-1].split()[0] != 'Z'
-    except OSError:
-        return False
 
 
 def _group_alive(pgid):

@@ -488,18 +488,7 @@ class Cluster:
 
     def _alive(self, server):
         pid = self._pid(server)
-        if pid is None:
-            return False
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return False
-        # A zombie child counts as dead.
-        try:
-            with open('/proc/%d/stat' % pid) as f:
-                return f.read().split(')')[-1].split()[0] != 'Z'
-        except OSError:
-            return False
+        return pid is not None and pid_alive(pid)
 
     def running(self):
         return any(self._alive(s) for s in SERVERS + ('memcached',))
@@ -625,6 +614,19 @@ def _require_keystonemiddleware(python):
             'keystonemiddleware is not importable by %s (needed by a Swift '
             'proxy behind Keystone): pip install keystonemiddleware\n%s' % (
                 python, r.stderr.strip()[-500:]))
+
+
+def pid_alive(pid):
+    """Whether a process runs; a zombie counts as dead."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().split(')')[-1].split()[0] != 'Z'
+    except OSError:
+        return False
 
 
 def _die_with_parent():
