@@ -13,7 +13,7 @@ import time
 from swsync import headers as hdrs
 from swsync import limits as limits_mod
 from swsync.decide import strip_etag
-from swsync.errors import SwiftError, SyncError
+from swsync.errors import SwiftError, SyncError, TargetsMissing
 
 LOG = logging.getLogger(__name__)
 
@@ -146,9 +146,16 @@ class ObjectActions:
                 outcome = 'objects_copied'
                 put['etag'] = strip_etag(headers.get('etag', ''))
                 body = StreamBody(resp.raw, length) if length else b''
-            resp_put = self.dest.request('PUT', d_path, query=query,
-                                         headers=put, data=body,
-                                         retry=False, ok=(201, 202))
+            try:
+                resp_put = self.dest.request('PUT', d_path, query=query,
+                                             headers=put, data=body,
+                                             retry=False, ok=(201, 202))
+            except SwiftError as exc:
+                if outcome == 'objects_copied' or exc.status not in (
+                        400, 404, 409, 412, 422):
+                    raise
+                raise TargetsMissing(exc.method, exc.path, exc.status,
+                                     exc.reason)
         if resp_put.status_code == 202 and preserve:
             # The destination holds a newer timestamp (e.g. a tombstone):
             # nothing was written. Write again with a fresh timestamp.

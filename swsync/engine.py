@@ -16,7 +16,7 @@ from swsync import limits as limits_mod
 from swsync import listing
 from swsync.actions import ObjectActions
 from swsync.discovery import looks_autocreated
-from swsync.errors import SwiftError, SyncError
+from swsync.errors import SwiftError, SyncError, TargetsMissing
 
 LOG = logging.getLogger(__name__)
 
@@ -381,9 +381,17 @@ class Syncer:
                     if self.dry_run:
                         self.report.plan(decision.action, decision.reason,
                                          account, container, o['name'])
+                elif decision.action == decide.CHECK:
+                    if self.dry_run:
+                        self.report.plan(decision.action, decision.reason,
+                                         account, container, o['name'])
+                    else:
+                        group.spawn(self._object_guarded, self._check_legacy,
+                                    account, container, o['name'],
+                                    (o, d, guard))
                 else:
                     self._object_task(group, decision, account, container,
-                                      o['name'], o, guard)
+                                      o['name'], o, guard, deferred)
         except SyncError as exc:
             complete = False
             self.report.error(scope, 'object listing incomplete, no object '
@@ -403,16 +411,34 @@ class Syncer:
         return True
 
     def _object_task(self, group, decision, account, container, name,
-                     row=None, guard=None):
+                     row=None, guard=None, deferred=None):
         if self.dry_run:
             self.report.plan(decision.action, decision.reason, account,
                              container, name)
             return
         if guard is not None:
             guard.before_write()
-        fn = {decide.COPY: self.actions.copy, decide.POST: self.actions.post,
+        if decision.action == decide.COPY:
+            group.spawn(self._object_guarded, self._copy_or_defer, account,
+                        container, name, (row, guard, deferred))
+            return
+        fn = {decide.POST: self.actions.post,
               decide.DELETE: self.actions.delete}[decision.action]
         group.spawn(self._object_guarded, fn, account, container, name, row)
+
+    def _copy_or_defer(self, account, container, name, args):
+        """Copy; a manifest or static link that the listing did not reveal
+        as one (Swift < 2.19 manifests) and whose segments or target are
+        not on the destination yet goes to the account's second phase."""
+        row, guard, deferred = args
+        try:
+            self.actions.copy(account, container, name, row)
+        except TargetsMissing:
+            if deferred is None:
+                raise
+            deferred.append((container, name, row, guard))
+            if guard is not None:
+                guard.deferred_writes = True
 
     def _object_guarded(self, fn, account, container, name, row=None):
         try:
@@ -469,6 +495,35 @@ class Syncer:
                                   exc)
         except SyncError as exc:
             self.report.error('%s/%s/%s' % (account, container, name), exc)
+
+    def _check_legacy(self, account, container, name, rows):
+        """An origin row without slo_etag facing a destination SLO: HEAD
+        the origin; a manifest's Etag there is its SLO etag."""
+        origin, dest, guard = rows
+        resp = self.origin.request(
+            'HEAD', self.origin.path(account, container, name),
+            ok=(200, 404))
+        if resp.status_code == 404:
+            self.report.count('objects_vanished')
+            return
+        headers = hdrs.wire_headers(resp.headers.items())
+        etag = decide.strip_etag(headers.get('etag'))
+        size = int(headers.get('content-length') or -1)
+        decision = decide.Decision(decide.COPY, 'legacy manifest differs')
+        if etag == decide.strip_etag(dest.get('slo_etag')) and \
+                size == dest.get('bytes'):
+            decision = decide.decide_object(
+                dict(origin, slo_etag=etag, bytes=size), dest,
+                self.conf.settle_seconds)
+        if decision.action == decide.SKIP:
+            self.report.count('objects_unchanged')
+            return
+        if guard is not None:
+            guard.before_write()
+        if decision.action == decide.POST:
+            self.actions.post(account, container, name, origin)
+        else:
+            self.actions.copy(account, container, name, origin)
 
     def delete_container(self, account, container):
         """Empty and delete a destination container gone from the origin.

@@ -55,6 +55,11 @@ class SwiftError(SyncError):
                                              status, reason))
 
 
+class TargetsMissing(SwiftError):
+    """The destination refused an SLO manifest or a static symlink because
+    a segment or the target is not there (yet)."""
+
+
 class TransportError(SyncError):
     """The proxy could not be reached or the connection broke."""
 

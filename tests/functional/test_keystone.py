@@ -217,3 +217,49 @@ def test_keystone_refusals_are_one_line_and_exit_2(
     assert 'wrong' not in run.stderr
     assert [r for r in sh.wait_for_log(ks_destination, mark)
             if sh.is_write(r)] == []
+
+
+def test_swfiller_projects_are_discovered_and_mirrored(
+        keystone, ks_origin, ks_destination, sync_user, tmp_path):
+    """The issue's story: swfiller creates Keystone projects, users and
+    nasty data; swsync discovers those projects, mirrors them, and a rerun
+    makes no object request."""
+    import json
+    import random
+    import subprocess
+    import sys
+    seed = random.randrange(10 ** 6)
+    filler_conf = tmp_path / 'swfiller.conf'
+    filler_conf.write_text(
+        '[swift]\nauth_url = %(auth_url)s\nauth_version = 3\n'
+        'username = %(username)s\npassword = %(password)s\n'
+        'project_name = %(project_name)s\nregion_name = RegionOne\n'
+        % sync_user)
+    filler_conf.chmod(0o600)
+    index = tmp_path / 'index.json'
+    subprocess.run([sys.executable, '-m', 'swfiller.cli', '--config-file',
+                    str(filler_conf), 'create', '-a', '2', '-u', '1', '-c',
+                    '2', '-f', '8', '-s', '4000', '--seed', str(seed),
+                    '--profile', 'nasty', '--index', str(index)],
+                   check=True, capture_output=True, timeout=300)
+    projects = json.loads(index.read_text())['projects']
+    accounts = [p['account'] for p in projects]
+    names = tmp_path / 'projects.txt'
+    names.write_text(''.join(p['name'] + '\n' for p in projects))
+    config = ks_config(tmp_path / 'ks.conf', sync_user, 'RegionOne',
+                       sync_user, 'RegionTwo', account_filter_file=names)
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert run.report['counts']['accounts'] == len(accounts) == 2
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    d = TokenAdmin(keystone, sync_user, ks_destination)
+    assert diff(snapshot(o, accounts), snapshot(d, accounts)) == []
+    marks = ks_origin.access_log_size(), ks_destination.access_log_size()
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    made = (sh.wait_for_log(ks_origin, marks[0]) +
+            sh.wait_for_log(ks_destination, marks[1], pause=0))
+    assert made and [r for r in made
+                     if sh.object_level(r) or sh.is_write(r)] == []

@@ -105,6 +105,7 @@ class Obj:
         self.symlink_account = symlink_account
         self.symlink_etag = symlink_etag
         self.version_symlink = False    # new-style versioning's link
+        self.legacy = False             # SLO listed without slo_etag
         self.unlisted = False           # exists, not (yet) in the listing
         self.ghost = False              # in the listing, gone (404)
 
@@ -400,7 +401,7 @@ class FakeCluster:
         row = {'name': name, 'hash': obj.etag, 'bytes': obj.size,
                'content_type': obj.meta['content-type'],
                'last_modified': isoformat(obj.timestamp)}
-        if obj.kind == 'slo':
+        if obj.kind == 'slo' and not obj.legacy:
             row['slo_etag'] = '"%s"' % slo_etag(obj.slo)
         if obj.kind == 'symlink':
             account = obj.symlink_account or self._account_of(obj)

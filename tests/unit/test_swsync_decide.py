@@ -64,6 +64,7 @@ def version_symlink(**kw):
 COPY, POST, SKIP, DELETE = (decide.COPY, decide.POST, decide.SKIP,
                             decide.DELETE)
 
+CHECK = decide.CHECK
 # (origin row, destination row, settle, expected action)
 CASES = [
     # presence
@@ -100,8 +101,8 @@ CASES = [
                  id='slo-bytes-differ-copies'),
     pytest.param(slo(), plain(hash=MD5_A, bytes=3 * 1048576), 2.0, COPY,
                  id='slo-on-origin-plain-on-dest-copies'),
-    pytest.param(plain(), slo(hash=MD5_A, bytes=1), 2.0, COPY,
-                 id='plain-on-origin-slo-on-dest-copies'),
+    pytest.param(plain(), slo(hash=MD5_A, bytes=1), 2.0, CHECK,
+                 id='plain-on-origin-slo-on-dest-checks-legacy-manifest'),
     # symlinks
     pytest.param(symlink(), symlink(), 2.0, SKIP,
                  id='symlink-identical-skips'),

@@ -311,3 +311,39 @@ def test_slo_deleted_from_origin_is_deleted_without_its_segments(
     assert dest.names(ACCOUNT, 'c') == ['keep']
     assert dest.names(ACCOUNT, 'segs') == ['big/000', 'big/001']
     assert report.exit_code == 0
+
+
+def test_legacy_manifest_without_slo_etag_costs_one_head_per_rerun(
+        world, origin, dest):
+    """Swift < 2.19 listed manifests without slo_etag: the rerun HEADs the
+    origin (whose Etag is the SLO etag), finds it equal, and copies
+    nothing."""
+    segments = seed_segments(origin)
+    origin.add_object(ACCOUNT, 'c', 'slo', slo=segments)
+    origin.obj(ACCOUNT, 'c', 'slo').legacy = True
+    world.advance(100)
+    report = fakes.run_sync(origin, dest)
+    assert report.exit_code == 0, report.errors
+    assert dest.obj(ACCOUNT, 'c', 'slo').kind == 'slo'
+    world.advance(100)
+    mark = len(world.log)
+    report = fakes.run_sync(origin, dest)
+    assert report.exit_code == 0, report.errors
+    calls = [(c.side, c.method) for c in object_calls(world, mark)]
+    assert calls == [('origin', 'HEAD')]
+    assert report.counts['objects_unchanged'] >= 1
+
+
+def test_legacy_manifest_that_changed_is_copied_again(world, origin, dest):
+    segments = seed_segments(origin)
+    origin.add_object(ACCOUNT, 'c', 'slo', slo=segments)
+    origin.obj(ACCOUNT, 'c', 'slo').legacy = True
+    world.advance(100)
+    fakes.run_sync(origin, dest)
+    world.advance(100)
+    origin.add_object(ACCOUNT, 'c', 'slo', slo=segments[:1])
+    origin.obj(ACCOUNT, 'c', 'slo').legacy = True
+    world.advance(100)
+    report = fakes.run_sync(origin, dest)
+    assert report.exit_code == 0, report.errors
+    assert dest.obj(ACCOUNT, 'c', 'slo').slo == segments[:1]
