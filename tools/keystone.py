@@ -28,14 +28,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 
-from saio import pid_alive
+from saio import pid_alive, port_is_free
 
 DEFAULT_VENV = os.environ.get('SWIFTSYNC_KEYSTONE_VENV',
                               '/tmp/swiftsync-keystone-venv')
@@ -617,12 +616,8 @@ def _group_alive(pgid):
 
 
 def _require_free_port(port):
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(('127.0.0.1', port))
-        except OSError:
-            raise KeystoneError('port %d on 127.0.0.1 is in use' % port)
+    if not port_is_free(port):
+        raise KeystoneError('port %d on 127.0.0.1 is in use' % port)
 
 
 def _get_status(url):

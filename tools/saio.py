@@ -637,13 +637,20 @@ def _die_with_parent():
     libc.prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
-def _require_free_port(port):
+def port_is_free(port):
+    """Whether nothing listens on 127.0.0.1:port."""
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(('127.0.0.1', port))
         except OSError:
-            raise ClusterError('port %d on 127.0.0.1 is in use' % port)
+            return False
+    return True
+
+
+def _require_free_port(port):
+    if not port_is_free(port):
+        raise ClusterError('port %d on 127.0.0.1 is in use' % port)
 
 
 def _healthy(port):

@@ -15,21 +15,6 @@ ACCOUNT = 'AUTH_a'
 WRITES = ('PUT', 'POST', 'DELETE')
 
 
-@pytest.fixture
-def world():
-    return fakes.World()
-
-
-@pytest.fixture
-def origin(world):
-    return fakes.FakeCluster('origin', world)
-
-
-@pytest.fixture
-def dest(world):
-    return fakes.FakeCluster('dest', world)
-
-
 def seed(cluster, containers, account=ACCOUNT, account_meta=None):
     """``containers``: {name: {object name: body}}."""
     cluster.add_account(account, account_meta)

@@ -2,26 +2,10 @@
 what they are, not as their expanded content (swift-api-for-sync.md §0.5,
 §4, §5.1), so a rerun finds them in sync.
 """
-import pytest
 
 from tests.unit import fakes
 
 ACCOUNT = 'AUTH_a'
-
-
-@pytest.fixture
-def world():
-    return fakes.World()
-
-
-@pytest.fixture
-def origin(world):
-    return fakes.FakeCluster('origin', world)
-
-
-@pytest.fixture
-def dest(world):
-    return fakes.FakeCluster('dest', world)
 
 
 def object_calls(world, mark=0):

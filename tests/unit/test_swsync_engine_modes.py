@@ -1,28 +1,12 @@
 """Engine behaviour around container versioning (§5.2, §5.3), preserved
 timestamps (§2.1, §2.2), storage policies (§3.2) and destination limits
 (§3.6), against the in-memory clusters of tests/unit/fakes.py."""
-import pytest
 
 from swsync.engine import Syncer
 from swsync.report import Report
 from tests.unit import fakes
 
 ACCOUNT = 'AUTH_a'
-
-
-@pytest.fixture
-def world():
-    return fakes.World()
-
-
-@pytest.fixture
-def origin(world):
-    return fakes.FakeCluster('origin', world)
-
-
-@pytest.fixture
-def dest(world):
-    return fakes.FakeCluster('dest', world)
 
 
 def cont(cluster, name):
