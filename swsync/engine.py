@@ -180,9 +180,13 @@ class Syncer:
                                                  missing_ok=missing_ok),
             self.limit)
         headers, first = next(pages)
+        # The first page is read now (its headers carry the metadata);
+        # the generator must not keep it alive once it has been walked.
+        held = [first]
+        del first
 
         def rows():
-            yield from first
+            yield from held.pop()
             for _headers, page in pages:
                 yield from page
         return headers, rows()
