@@ -46,7 +46,7 @@ RCLONE_FIRST = ('--checksum', '--swift-no-large-objects')
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--small', type=int, default=2000,
                    help='1 KiB objects, over 4 accounts x 5 containers')
     p.add_argument('--large-mib', type=int, default=64)
