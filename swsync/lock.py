@@ -1,8 +1,17 @@
-"""One run at a time per pair of clusters (cron overlap protection)."""
-import fcntl
+"""One run at a time per pair of clusters (cron overlap protection).
+
+The lock is fasteners' inter-process lock (the one oslo.concurrency
+uses): a POSIX record lock on a file, dropped when the process dies, so a
+crashed run never leaves a stale lock behind. The holder writes its pid
+into the file so that a refused run can name it. The holder must never
+open and close the lock file by another descriptor: that releases a
+POSIX lock.
+"""
 import hashlib
 import os
 import tempfile
+
+import fasteners
 
 from swsync.errors import ConfigError
 
@@ -14,39 +23,44 @@ def default_path(origin_id, dest_id):
 
 
 class RunLock:
-    """An exclusive, non-blocking flock held until the process ends.
+    """Held from ``acquire()`` until ``release()`` or the process ends.
 
-    The kernel drops the lock when the process dies, so a crashed run
-    never leaves a stale lock behind.
+    The object must be kept alive for the whole run: the lock lives as
+    long as its open file.
     """
 
     def __init__(self, path):
         self.path = path
-        self._file = None
+        self._lock = fasteners.InterProcessLock(path)
 
     def acquire(self):
         try:
-            handle = open(self.path, 'a+')
+            acquired = self._lock.acquire(blocking=False)
         except OSError as exc:
             raise ConfigError('cannot open lock file %s: %s' % (
-                self.path, exc.strerror))
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or 'another process'
-            handle.close()
+                self.path, exc.strerror or exc))
+        if not acquired:
             raise ConfigError('another swsync run (pid %s) holds %s: '
-                              'refusing to start' % (holder, self.path))
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._file = handle
+                              'refusing to start' % (self._holder(),
+                                                     self.path))
+        # Through the lock's own file: the lock is a POSIX record lock,
+        # which closing *any* descriptor of the file would release.
+        handle = self._lock.lockfile
+        try:
+            os.ftruncate(handle.fileno(), 0)
+            os.write(handle.fileno(), b'%d\n' % os.getpid())
+        except OSError:
+            pass        # the lock is held; the pid is only a courtesy
         return self
 
+    def _holder(self):
+        # Only called by a process that does not hold the lock.
+        try:
+            with open(self.path) as f:
+                return f.read().strip() or 'unknown'
+        except OSError:
+            return 'unknown'
+
     def release(self):
-        if self._file is not None:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
+        if self._lock.acquired:
+            self._lock.release()
