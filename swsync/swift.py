@@ -10,13 +10,16 @@ Each green thread borrows a connection from a pool, so keep-alive
 connections are reused and never shared by two requests at once.
 """
 import contextlib
+import email.utils
 import json
 import logging
+import time
 import urllib.parse
 
 import eventlet.pools
 import requests
 import tenacity
+import urllib3
 from swiftclient.client import HTTPConnection
 
 from swsync import headers as hdrs
@@ -25,6 +28,13 @@ from swsync.errors import SwiftError, TransportError, describe_transport
 LOG = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset((408, 429, 498, 499, 500, 502, 503, 504, 507))
+# A 401 is answered by authenticating again, which is not a retry: it does
+# not spend the retry budget, but a token refused right after it was
+# issued is not tried forever either.
+MAX_REAUTH = 2
+# What breaking off a response body raises (urllib3 and requests).
+BODY_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError,
+               OSError)
 
 
 def quote_name(name, keep_slash=False):
@@ -49,7 +59,100 @@ def _retryable(exc):
         exc.status in RETRY_STATUSES or exc.status == 401)
 
 
-class Cluster:
+class SwiftOperations:
+    """Named Swift operations, in the spirit of Swift's InternalClient.
+
+    Built on ``path``, ``request`` and ``stream`` (which ``Cluster``
+    implements over HTTP, and the unit tests' fake clusters in memory), so
+    that the engine and the actions never spell an HTTP verb or a status.
+    Header dicts are lower-case wire headers. ``retry=False`` is for
+    requests made inside a unit of work that is retried as a whole.
+    """
+
+    # --- accounts ------------------------------------------------------
+    def head_account(self, account, retry=True):
+        """The account's headers, or None when it answers 404 or 410."""
+        resp = self.request('HEAD', self.path(account), retry=retry,
+                            ok=(200, 204, 404, 410))
+        if resp.status_code in (404, 410):
+            return None
+        return hdrs.wire_headers(resp.headers.items())
+
+    def post_account(self, account, headers):
+        self.request('POST', self.path(account), headers=headers,
+                     ok=(200, 202, 204))
+
+    # --- containers ----------------------------------------------------
+    def head_container(self, account, container, newest=False):
+        """The container's headers, or None when it does not exist."""
+        resp = self.request('HEAD', self.path(account, container),
+                            headers={'x-newest': 'true'} if newest else None,
+                            ok=(200, 204, 404))
+        if resp.status_code == 404:
+            return None
+        return hdrs.wire_headers(resp.headers.items())
+
+    def put_container(self, account, container, headers):
+        self.request('PUT', self.path(account, container), headers=headers,
+                     ok=(201, 202))
+
+    def post_container(self, account, container, headers):
+        self.request('POST', self.path(account, container), headers=headers,
+                     ok=(200, 202, 204))
+
+    def delete_container(self, account, container):
+        """True when the container is gone; False when it is not empty
+        (409: its objects' deletions have not reached the container
+        listing yet)."""
+        resp = self.request('DELETE', self.path(account, container),
+                            ok=(204, 404, 409))
+        return resp.status_code != 409
+
+    # --- objects -------------------------------------------------------
+    def head_object(self, account, container, name, query=None,
+                    newest=False, retry=True):
+        """The object's headers, or None when it answers 404."""
+        resp = self.request('HEAD', self.path(account, container, name),
+                            query=query, retry=retry, ok=(200, 404),
+                            headers={'x-newest': 'true'} if newest else None)
+        if resp.status_code == 404:
+            return None
+        return hdrs.wire_headers(resp.headers.items())
+
+    def get_object(self, account, container, name, query=None, retry=True):
+        """A context manager giving the streamed response, or None when
+        the object answers 404."""
+        return _optional(self.stream(
+            'GET', self.path(account, container, name), query=query,
+            retry=retry, ok=(200, 404)))
+
+    def put_object(self, account, container, name, headers, body,
+                   query=None, retry=True):
+        """The status: 201, or 202 when a preserved X-Timestamp was older
+        than what the destination holds (nothing written)."""
+        resp = self.request('PUT', self.path(account, container, name),
+                            query=query, headers=headers, data=body,
+                            retry=retry, ok=(201, 202))
+        return resp.status_code
+
+    def post_object(self, account, container, name, headers, retry=True):
+        """POST metadata. Redirects are not followed: a POST to a symlink
+        answers 307 and has been applied to the link itself."""
+        self.request('POST', self.path(account, container, name),
+                     headers=headers, retry=retry, ok=(202, 307))
+
+    def delete_object(self, account, container, name, retry=True):
+        self.request('DELETE', self.path(account, container, name),
+                     retry=retry, ok=(204, 404))
+
+
+@contextlib.contextmanager
+def _optional(stream):
+    with stream as resp:
+        yield None if resp.status_code == 404 else resp
+
+
+class Cluster(SwiftOperations):
     """One side (origin or destination) as seen by the reseller admin."""
 
     def __init__(self, side, auth, conf, workers, retries=5,
@@ -134,6 +237,8 @@ class Cluster:
                 resp = self._send(conn, method, path, query, headers, data)
                 try:
                     resp._content = resp.raw.read(decode_content=False)
+                except BODY_ERRORS as exc:
+                    raise TransportError(method, path, _describe(exc))
                 finally:
                     resp.close()
                 return self._check(method, path, resp, ok)
@@ -156,11 +261,25 @@ class Cluster:
                 resp.close()
 
     def retrying(self, fn, retry=True):
-        """Call ``fn`` with this side's retry policy (tenacity)."""
+        """Call ``fn`` with this side's retry policy (tenacity).
+
+        One policy per request: ``fn`` is either one request, or one unit
+        of work (read the origin, write the destination) whose inner
+        requests do not retry on their own, so that each attempt re-reads
+        what it writes and retries never multiply.
+        """
         if not retry:
             return fn()
+        reauths = [0]
+
+        def stop(state):
+            exc = state.outcome.exception()
+            if isinstance(exc, SwiftError) and exc.status == 401:
+                reauths[0] += 1
+                return reauths[0] > MAX_REAUTH
+            return state.attempt_number - reauths[0] > self.retries
         retryer = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.retries + 1),
+            stop=stop,
             wait=self._wait,
             retry=tenacity.retry_if_exception(_retryable),
             before_sleep=self._log_retry,
@@ -171,8 +290,9 @@ class Cluster:
         exc = state.outcome.exception()
         if isinstance(exc, SwiftError) and exc.status == 401:
             return 0
-        backoff = tenacity.wait_exponential_jitter(
-            initial=0.5, max=self.max_backoff)(state)
+        backoff = (tenacity.wait_exponential(multiplier=0.5,
+                                             max=self.max_backoff) +
+                   tenacity.wait_random(0, 0.5))(state)
         retry_after = getattr(exc, 'retry_after', None) or 0
         return min(max(backoff, retry_after), self.max_backoff)
 
@@ -215,11 +335,23 @@ class Cluster:
 
 
 def _retry_after(resp):
-    value = resp.headers.get('retry-after')
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
+    """Seconds to wait from a Retry-After header: a number of seconds or
+    an HTTP date (RFC 9110 allows both)."""
+    return parse_retry_after(resp.headers.get('retry-after'))
+
+
+def parse_retry_after(value, now=None):
+    if value is None:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
 
 
 def _describe(exc):
