@@ -5,9 +5,10 @@ in memory: a container may hold hundreds of millions of objects. Swift
 sorts names by their UTF-8 bytes, which for valid UTF-8 is the order of
 Python ``str`` comparison, so two listings merge like a sorted merge-join.
 """
-import eventlet
+from dataclasses import dataclass, field
 
-from swsync.errors import ListingError
+from swsync import green
+from swsync.errors import ListingError, SyncError
 
 
 def iter_pages(fetch_page, limit, prefetch=True):
@@ -33,7 +34,7 @@ def iter_pages(fetch_page, limit, prefetch=True):
                 raise ListingError('listing did not advance past marker %r'
                                    % marker)
             if len(rows) >= limit and prefetch:
-                pending = eventlet.spawn(fetch_page, last, limit)
+                pending = green.spawn(fetch_page, last, limit)
         try:
             yield headers, rows
         except GeneratorExit:
@@ -47,17 +48,6 @@ def iter_pages(fetch_page, limit, prefetch=True):
 
 def _row_name(row):
     return row['name'] if 'name' in row else row['subdir']
-
-
-def iter_rows(pages, on_headers=None):
-    """Flatten pages into rows; ``on_headers`` sees the first page's
-    headers (a listing GET carries the account/container metadata)."""
-    first = True
-    for headers, rows in pages:
-        if first and on_headers is not None:
-            on_headers(headers)
-        first = False
-        yield from rows
 
 
 def merge_by_name(origin, dest):
@@ -92,3 +82,73 @@ def merge_by_name(origin, dest):
             last_o, last_d = o['name'], d['name']
             o = next(origin, None)
             d = next(dest, None)
+
+
+def open_listing(side, path, limit, missing_ok=False):
+    """(headers, rows) of one account or container listing on ``side``.
+
+    The first page is read now, because its headers carry the account or
+    container metadata; the rows are a generator over all pages that
+    holds one page at a time. Headers are None (and rows empty) when the
+    listing answered 404 and ``missing_ok``.
+    """
+    pages = iter_pages(
+        lambda marker, page_limit: side.list_page(path, marker, page_limit,
+                                                  missing_ok=missing_ok),
+        limit)
+    headers, first = next(pages)
+    held = [first]
+    del first
+
+    def rows():
+        # The first page must not stay alive once it has been walked.
+        yield from held.pop()
+        for _headers, page in pages:
+            yield from page
+    return headers, rows()
+
+
+class Stopped(Exception):
+    """A visitor asks the march to stop (the run is shutting down)."""
+
+
+@dataclass
+class MarchResult:
+    """What one walk of two listings saw.
+
+    ``complete`` is False when a listing failed or the walk was stopped:
+    nothing found only on the destination may then be deleted.
+    """
+    complete: bool = True
+    error: SyncError = None
+    origin_count: int = 0
+    dest_count: int = 0
+    dest_only: list = field(default_factory=list)
+
+
+def march(origin_rows, dest_rows, visitor):
+    """Walk two sorted listings in lock step (rclone's march).
+
+    Calls ``visitor.origin_only(o)`` and ``visitor.both(o, d)`` as rows
+    come; names found only on the destination are collected in the
+    result, for the caller to delete once it knows the walk was complete
+    (deletions never run in the middle of a walk). A visitor may raise
+    ``Stopped`` to end the walk early.
+    """
+    result = MarchResult()
+    try:
+        for o, d in merge_by_name(origin_rows, dest_rows):
+            result.origin_count += o is not None
+            result.dest_count += d is not None
+            if o is None:
+                result.dest_only.append(d)
+            elif d is None:
+                visitor.origin_only(o)
+            else:
+                visitor.both(o, d)
+    except Stopped:
+        result.complete = False
+    except SyncError as exc:
+        result.complete = False
+        result.error = exc
+    return result

@@ -151,13 +151,39 @@ def test_failing_first_page_raises_at_once(prefetch):
         next(listing.iter_pages(fetch, 3, prefetch=prefetch))
 
 
-def test_iter_rows_flattens_and_reports_first_headers():
-    seen = []
-    pages = [({'h': 1}, [{'name': 'a'}]), ({'h': 2}, [{'name': 'b'}]),
-             ({'h': 3}, [])]
-    rows = list(listing.iter_rows(iter(pages), on_headers=seen.append))
-    assert [r['name'] for r in rows] == ['a', 'b']
-    assert seen == [{'h': 1}]
+def flatten(pages):
+    for _headers, rows in pages:
+        yield from rows
+
+
+class Side:
+    """What open_listing needs from a cluster: paths and pages."""
+
+    def __init__(self, names, fail_at=None, missing=False):
+        self.pages = FakePages(names, fail_at=fail_at)
+        self.missing = missing
+        self.calls = []
+
+    def list_page(self, path, marker, limit, missing_ok=False):
+        self.calls.append((path, marker, limit, missing_ok))
+        if self.missing and missing_ok:
+            return None, []
+        headers, rows = self.pages(marker, limit)
+        return dict(headers, path=path), rows
+
+
+def test_open_listing_reads_the_first_page_now_for_its_headers():
+    side = Side(['a', 'b', 'c', 'd'])
+    headers, rows = listing.open_listing(side, '/v1/A/c', 3)
+    assert headers['path'] == '/v1/A/c'
+    assert len(side.calls) == 1         # the first page, not the rest
+    assert [r['name'] for r in rows] == ['a', 'b', 'c', 'd']
+
+
+def test_open_listing_of_a_missing_listing():
+    headers, rows = listing.open_listing(Side([], missing=True), '/v1/A/c',
+                                         3, missing_ok=True)
+    assert headers is None and list(rows) == []
 
 
 # --- merge_by_name -------------------------------------------------------
@@ -251,8 +277,8 @@ def test_merge_across_page_boundaries():
     each listing were one list."""
     o_names = ['o%02d' % i for i in range(0, 30, 2)]
     d_names = ['o%02d' % i for i in range(0, 30, 3)]
-    o_rows = listing.iter_rows(listing.iter_pages(FakePages(o_names), 4))
-    d_rows = listing.iter_rows(listing.iter_pages(FakePages(d_names), 3))
+    o_rows = flatten(listing.iter_pages(FakePages(o_names), 4))
+    d_rows = flatten(listing.iter_pages(FakePages(d_names), 3))
     pairs = [(o and o['name'], d and d['name'])
              for o, d in listing.merge_by_name(o_rows, d_rows)]
     expected = []
@@ -263,7 +289,7 @@ def test_merge_across_page_boundaries():
 
 
 def test_merge_propagates_a_page_error_midway():
-    o_rows = listing.iter_rows(listing.iter_pages(
+    o_rows = flatten(listing.iter_pages(
         FakePages('abcdef', fail_at='c'), 3))
     d_rows = iter(named('a', 'b', 'c', 'd'))
     seen = []
@@ -272,3 +298,50 @@ def test_merge_propagates_a_page_error_midway():
             seen.append((o and o['name'], d and d['name']))
     assert seen[:3] == [('a', 'a'), ('b', 'b'), ('c', 'c')]
     assert all(o is not None for o, _d in seen)
+
+
+# --- march --------------------------------------------------------------
+
+class Visitor:
+    def __init__(self, stop_at=None):
+        self.seen = []
+        self.stop_at = stop_at
+
+    def origin_only(self, o):
+        self._see(('origin', o['name']))
+
+    def both(self, o, d):
+        self._see(('both', o['name']))
+
+    def _see(self, item):
+        if item[1] == self.stop_at:
+            raise listing.Stopped()
+        self.seen.append(item)
+
+
+def test_march_visits_and_collects_destination_only_rows():
+    visitor = Visitor()
+    result = listing.march(iter(named('a', 'b', 'd')),
+                           iter(named('b', 'c', 'd', 'e')), visitor)
+    assert visitor.seen == [('origin', 'a'), ('both', 'b'), ('both', 'd')]
+    assert [r['name'] for r in result.dest_only] == ['c', 'e']
+    assert (result.complete, result.error) == (True, None)
+    assert (result.origin_count, result.dest_count) == (3, 4)
+
+
+def test_march_stopped_by_the_visitor_is_incomplete():
+    visitor = Visitor(stop_at='c')
+    result = listing.march(iter(named('a', 'b', 'c', 'd')),
+                           iter(named('z')), visitor)
+    assert visitor.seen == [('origin', 'a'), ('origin', 'b')]
+    assert result.complete is False and result.error is None
+
+
+def test_march_with_a_failing_listing_is_incomplete_with_its_error():
+    o_rows = flatten(listing.iter_pages(FakePages('abcdef', fail_at='c'), 3))
+    result = listing.march(o_rows, iter(named('a', 'x')), Visitor())
+    assert result.complete is False
+    assert isinstance(result.error, SwiftError)
+    # what was only on the destination before the failure is known, but
+    # the caller must not delete it
+    assert [r['name'] for r in result.dest_only] == []

@@ -1,0 +1,47 @@
+"""Every outcome a run counts: one vocabulary for the engine, the
+actions, the report, the summary and (later) metrics.
+
+The values are the counter names of the JSON report.
+"""
+import enum
+
+
+class Outcome(str, enum.Enum):
+    # objects
+    OBJECTS_COPIED = 'objects_copied'
+    SLOS_COPIED = 'slos_copied'
+    SYMLINKS_COPIED = 'symlinks_copied'
+    OBJECTS_POSTED = 'objects_posted'
+    OBJECTS_DELETED = 'objects_deleted'
+    OBJECTS_UNCHANGED = 'objects_unchanged'
+    OBJECTS_VANISHED = 'objects_vanished'
+    OBJECTS_EXPIRING = 'objects_expiring'
+    DELETE_MARKERS_IGNORED = 'delete_markers_ignored'
+    LINKS_BROKEN_ON_ORIGIN = 'links_broken_on_origin'
+    DELETES_SKIPPED_ORIGIN_EXISTS = 'deletes_skipped_origin_exists'
+    TIMESTAMPS_NOT_APPLIED = 'timestamps_not_applied'
+    # containers
+    CONTAINERS = 'containers'
+    CONTAINERS_CREATED = 'containers_created'
+    CONTAINERS_POSTED = 'containers_posted'
+    CONTAINERS_DELETED = 'containers_deleted'
+    CONTAINERS_VANISHED = 'containers_vanished'
+    CONTAINER_SETTINGS_SET = 'container_settings_set'
+    CONTAINER_DELETES_SKIPPED_ORIGIN_EXISTS = \
+        'container_deletes_skipped_origin_exists'
+    # accounts
+    ACCOUNTS = 'accounts'
+    ACCOUNTS_POSTED = 'accounts_posted'
+    ACCOUNTS_UNUSED = 'accounts_unused'
+    ACCOUNTS_MISSING_ON_ORIGIN = 'accounts_missing_on_origin'
+    # problems
+    ERRORS = 'errors'
+    WARNINGS = 'warnings'
+    DELETES_WITHHELD = 'deletes_withheld'
+
+    def __str__(self):
+        return self.value
+
+
+COPIED = (Outcome.OBJECTS_COPIED, Outcome.SLOS_COPIED,
+          Outcome.SYMLINKS_COPIED)
