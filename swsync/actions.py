@@ -1,25 +1,45 @@
-"""Object actions: copy each kind as what it is, POST metadata, delete.
+"""The writes of a run: objects copied as what they are, metadata posted,
+deletions confirmed first; container and account writes.
 
-Origin reads use ``?multipart-manifest=get&format=raw`` so an SLO is read
-as its manifest (in the form a PUT accepts) and a DLO as its zero-byte
-manifest, and ``symlink=get`` so a symlink is read as a link, never as its
-target's data. Objects of a new-style versioned container are listed as
-version symlinks; they are read without ``symlink=get`` so their current
-version is copied as plain data.
+``Actions`` does them; ``Planner`` (dry-run) has the same interface, does
+the same origin reads, and records the writes it would make instead, so
+a plan cannot drift from what a real run does.
+
+Every object action is one unit of work retried as a whole: a retry reads
+the origin again, so what is written is never what was read before a
+backoff, and the requests inside a unit do not retry on their own (one
+retry policy per request).
+
+Origin reads use ``symlink=get`` so a symlink is read as a link, never as
+its target's data, and ``multipart-manifest=get`` so a manifest is read as
+a manifest (for a GET with ``format=raw``: the form a PUT accepts). A HEAD
+of an SLO manifest is made without ``multipart-manifest=get``, which
+would give the manifest JSON's Content-Type and Etag (and with
+``format=raw`` answers 500). Rows of a new-style versioned container are
+read by the ``version-id`` they point at, so the current version is read
+as what it is (a user's symlink as a symlink).
 """
+import json
 import logging
 import time
+import urllib.parse
 
+from swsync import decide
 from swsync import headers as hdrs
 from swsync import limits as limits_mod
-from swsync.decide import strip_etag
-from swsync.errors import SwiftError, SyncError, TargetsMissing
+from swsync.errors import SyncError, SwiftError, TargetsMissing, \
+    TransportError
+from swsync.outcomes import Outcome
+from swsync.swift import BODY_ERRORS
 
 LOG = logging.getLogger(__name__)
 
 SYMLINK_PUT_HEADERS = ('x-symlink-target', 'x-symlink-target-account',
                        'x-symlink-target-etag')
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# Refusals of a manifest or static link whose segments or target are not
+# (yet) on the destination.
+TARGET_STATUSES = (400, 404, 409, 412, 422)
 
 
 class RefusedItem(SyncError):
@@ -33,9 +53,10 @@ class StreamBody:
     of leaving the destination waiting for bytes that never arrive.
     """
 
-    def __init__(self, raw, length):
+    def __init__(self, raw, length, path=''):
         self.raw = raw
         self.length = self.remaining = length
+        self.path = path
 
     def __len__(self):
         return self.length
@@ -45,17 +66,30 @@ class StreamBody:
             return b''
         want = self.remaining if size is None or size < 0 else min(
             size, self.remaining)
-        chunk = self.raw.read(want, decode_content=False)
+        try:
+            chunk = self.raw.read(want, decode_content=False)
+        except BODY_ERRORS as exc:
+            raise IOError('origin body broke off: %s' % exc.__class__.__name__)
         if not chunk:
             raise IOError('origin body ended %d bytes early' % self.remaining)
         self.remaining -= len(chunk)
         return chunk
 
 
-def origin_query(row):
-    query = {'multipart-manifest': 'get', 'format': 'raw'}
-    if not (row or {}).get('version_symlink'):
-        query['symlink'] = 'get'
+def read_query(row, head=False):
+    """The query that reads an origin object as what it is."""
+    query = {}
+    row = row or {}
+    if decide.is_versioned(row):
+        vid = decide.version_id(row)
+        if vid is None:         # cannot name the version: follow Swift's
+            return {'multipart-manifest': 'get'} if not head else {}
+        query['version-id'] = vid
+    query['symlink'] = 'get'
+    if not head:
+        query.update({'multipart-manifest': 'get', 'format': 'raw'})
+    elif 'slo_etag' not in row:
+        query['multipart-manifest'] = 'get'
     return query
 
 
@@ -63,20 +97,22 @@ def _true(value):
     return (value or '').lower() in ('true', '1', 'yes', 'on')
 
 
-class ObjectActions:
-    """Copy, post and delete single objects between two clusters."""
+class Actions:
+    """Objects, containers and accounts written on the destination."""
 
-    def __init__(self, origin, dest, report, extra_headers=(),
-                 expiry_margin=60.0, preserve_timestamps=False,
-                 dest_limits=None):
+    def __init__(self, origin, dest, extra_headers=(), expiry_margin=60.0,
+                 preserve_timestamps=False, dest_limits=None, settle=2.0,
+                 count=None):
+        self.count = count or (lambda outcome: None)
         self.origin = origin
         self.dest = dest
-        self.report = report
         self.extra_headers = tuple(h.lower() for h in extra_headers)
         self.expiry_margin = expiry_margin
         self.preserve_timestamps = preserve_timestamps
         self.dest_limits = dest_limits or limits_mod.from_info({})
+        self.settle = settle
 
+    # --- helpers ---------------------------------------------------------
     def _expires_soon(self, headers):
         value = headers.get('x-delete-at')
         if not value:
@@ -94,121 +130,187 @@ class ObjectActions:
             meta['x-timestamp'] = headers['x-timestamp']
         return meta
 
-    # --- copy ------------------------------------------------------------
-    def copy(self, account, container, name, row=None):
-        """Copy one object as what it is: plain (streamed), SLO manifest,
-        DLO manifest or symlink. A failed attempt is retried from a fresh
-        GET (a PUT body cannot be rewound)."""
-        outcome, length = self.origin.retrying(
-            lambda: self._copy_once(account, container, name, row))
-        self.report.count(outcome)
-        self.report.bytes_copied += length
+    @staticmethod
+    def _before_write(task):
+        """Lift the container's settings (versioning, quotas), once."""
+        if task.settings is not None:
+            task.settings.before_write()
 
-    def _copy_once(self, account, container, name, row, timestamps=None):
-        preserve = self.preserve_timestamps if timestamps is None \
-            else timestamps
-        o_path = self.origin.path(account, container, name)
-        d_path = self.dest.path(account, container, name)
-        with self.origin.stream('GET', o_path, query=origin_query(row),
-                                ok=(200, 404)) as resp:
-            if resp.status_code == 404:
+    def head_origin(self, task):
+        """The origin object's own headers (None: 404), read as what it
+        is; an SLO is read again without ``multipart-manifest=get`` when
+        the listing did not tell."""
+        query = read_query(task.origin, head=True)
+        if 'slo_etag' in (task.dest or {}):
+            # Most likely a manifest listed without slo_etag (Swift <
+            # 2.19): one HEAD without multipart-manifest=get tells.
+            query.pop('multipart-manifest', None)
+        headers = self.origin.head_object(task.account, task.container,
+                                          task.name, query=query,
+                                          retry=False)
+        if headers is not None and 'multipart-manifest' in query and \
+                _true(headers.get('x-static-large-object')):
+            query.pop('multipart-manifest')
+            headers = self.origin.head_object(
+                task.account, task.container, task.name, query=query,
+                retry=False)
+        return headers
+
+    # --- copy ------------------------------------------------------------
+    def copy(self, task):
+        """Copy one object as what it is: plain (streamed), SLO manifest,
+        DLO manifest or symlink. Returns (outcome, bytes)."""
+        return self.origin.retrying(lambda: self._copy_once(task))
+
+    def _copy_once(self, task, preserve=None):
+        preserve = self.preserve_timestamps if preserve is None else preserve
+        with self.origin.get_object(task.account, task.container, task.name,
+                                    query=read_query(task.origin),
+                                    retry=False) as resp:
+            if resp is None:
                 # Listed but gone: deleted meanwhile, or expired and not
                 # yet reaped. Neither copied nor a reason to delete.
-                return 'objects_vanished', 0
+                return Outcome.OBJECTS_VANISHED, 0
             headers = hdrs.wire_headers(resp.headers.items())
             if self._expires_soon(headers):
-                return 'objects_expiring', 0
+                return Outcome.OBJECTS_EXPIRING, 0
             put = self._metadata(headers, preserve)
             length = int(headers.get('content-length') or 0)
             problem = limits_mod.object_problem(
-                name, (row or {}).get('bytes', length), put,
+                task.name, (task.origin or {}).get('bytes', length), put,
                 self.dest_limits)
             if problem:
                 raise RefusedItem(problem)
+            kind = decide.head_kind(headers)
             query = None
-            if _true(headers.get('x-static-large-object')):
-                outcome, body = 'slos_copied', self._manifest(resp, length)
+            if kind == decide.SLO:
+                outcome, body = Outcome.SLOS_COPIED, self._manifest(
+                    resp, length, task)
                 query = {'multipart-manifest': 'put'}
-                slo_etag = strip_etag((row or {}).get('slo_etag'))
+                slo_etag = decide.strip_etag(
+                    (task.origin or {}).get('slo_etag'))
                 if slo_etag:
                     put['etag'] = slo_etag
                 length = 0
-            elif 'x-symlink-target' in headers and not (
-                    row or {}).get('version_symlink'):
-                outcome, body = 'symlinks_copied', b''
-                put.update({k: headers[k] for k in SYMLINK_PUT_HEADERS
-                            if k in headers})
-                target = put.get('x-symlink-target-account')
-                if target:
-                    put['x-symlink-target-account'] = \
-                        self.dest.account_map.get(target, target)
+            elif kind == decide.SYMLINK:
+                outcome, body = Outcome.SYMLINKS_COPIED, b''
+                put.update(self._symlink_headers(task, headers))
             else:
-                outcome = 'objects_copied'
-                put['etag'] = strip_etag(headers.get('etag', ''))
+                outcome = Outcome.OBJECTS_COPIED
+                put['etag'] = decide.strip_etag(headers.get('etag', ''))
                 body = StreamBody(resp.raw, length) if length else b''
+            self._before_write(task)
             try:
-                resp_put = self.dest.request('PUT', d_path, query=query,
-                                             headers=put, data=body,
-                                             retry=False, ok=(201, 202))
+                status = self.dest.put_object(
+                    task.account, task.container, task.name, put, body,
+                    query=query, retry=False)
             except SwiftError as exc:
-                if outcome == 'objects_copied' or exc.status not in (
-                        400, 404, 409, 412, 422):
+                if kind == decide.PLAIN or exc.status not in TARGET_STATUSES:
                     raise
                 raise TargetsMissing(exc.method, exc.path, exc.status,
                                      exc.reason)
-        if resp_put.status_code == 202 and preserve:
+            except IOError as exc:
+                raise TransportError('GET', task.name, str(exc))
+        if status == 202 and preserve:
             # The destination holds a newer timestamp (e.g. a tombstone):
             # nothing was written. Write again with a fresh timestamp.
-            self.report.count('timestamps_not_applied')
-            return self._copy_once(account, container, name, row,
-                                   timestamps=False)
+            self.count(Outcome.TIMESTAMPS_NOT_APPLIED)
+            return self._copy_once(task, preserve=False)
         return outcome, length
 
     @staticmethod
-    def _manifest(resp, length):
+    def _manifest(resp, length, task):
         if length > MAX_MANIFEST_BYTES:
-            raise SyncError('SLO manifest of %d bytes is too large' % length)
-        return resp.raw.read(decode_content=False)
+            raise RefusedItem('SLO manifest of %d bytes is too large'
+                              % length)
+        try:
+            return resp.raw.read(decode_content=False)
+        except BODY_ERRORS as exc:
+            raise TransportError('GET', task.name, 'manifest body broke '
+                                 'off: %s' % exc.__class__.__name__)
 
-    # --- post ------------------------------------------------------------
-    def post(self, account, container, name, row=None):
-        """Give the destination object the origin's full metadata set.
+    def _symlink_headers(self, task, headers):
+        """X-Symlink-* for the destination link: the target account is
+        mapped, and a static link to an SLO pins the destination
+        manifest's own etag (its manifest lists the destination segments'
+        timestamps, so its etag differs from the origin's)."""
+        out = {k: headers[k] for k in SYMLINK_PUT_HEADERS if k in headers}
+        target_account = out.get('x-symlink-target-account')
+        if target_account:
+            out['x-symlink-target-account'] = self.dest.account_map.get(
+                target_account, target_account)
+        slo_etag = (task.origin or {}).get('slo_etag')
+        if 'x-symlink-target-etag' in out and slo_etag:
+            out['x-symlink-target-etag'] = self._dest_manifest_etag(
+                task, headers, slo_etag)
+        return out
 
-        An object POST replaces all user metadata and allowed headers, so
-        the whole allow-listed set is sent, read from an origin HEAD.
-        Redirects are not followed: a POST to a symlink answers 307 and has
-        already been applied to the link itself.
-        """
-        o_path = self.origin.path(account, container, name)
-        resp = self.origin.request('HEAD', o_path, query=origin_query(row),
-                                   ok=(200, 404))
-        if resp.status_code == 404:
-            self.report.count('objects_vanished')
-            return
-        headers = hdrs.wire_headers(resp.headers.items())
+    def _dest_manifest_etag(self, task, headers, slo_etag):
+        container, _sep, obj = headers['x-symlink-target'].partition('/')
+        account = headers.get('x-symlink-target-account') or task.account
+        target = self.dest.head_object(
+            account, urllib.parse.unquote(container),
+            urllib.parse.unquote(obj), query={'symlink': 'get'},
+            retry=False)
+        path = self.dest.path(task.account, task.container, task.name)
+        if target is None:
+            raise TargetsMissing('PUT', path, 409, 'link target missing')
+        if decide.strip_etag(target.get('etag')) != decide.strip_etag(
+                slo_etag) or 'x-manifest-etag' not in target:
+            raise TargetsMissing('PUT', path, 409, 'link target differs')
+        return target['x-manifest-etag']
+
+    def link_broken_on_origin(self, task):
+        """Does the origin refuse to serve this static link (its target
+        changed since the link was made)? Such a link cannot be written
+        on the destination."""
+        query = {k: v for k, v in read_query(task.origin, head=True).items()
+                 if k == 'version-id'}
+        try:
+            self.origin.head_object(task.account, task.container, task.name,
+                                    query=query)
+        except SwiftError as exc:
+            return exc.status == 409
+        return False
+
+    # --- refresh ---------------------------------------------------------
+    def refresh(self, task):
+        """Read the origin object and act on what it is now: (outcome,
+        None), or (None, Decision(COPY)) when it must be copied."""
+        return self.origin.retrying(lambda: self._refresh_once(task))
+
+    def _refresh_once(self, task):
+        headers = self.head_origin(task)
+        if headers is None:
+            return Outcome.OBJECTS_VANISHED, None
         if self._expires_soon(headers):
-            self.report.count('objects_expiring')
-            return
+            return Outcome.OBJECTS_EXPIRING, None
+        decision = decide.after_refresh(headers, task.origin, task.dest,
+                                        self.settle)
+        if decision.action == decide.SKIP:
+            return Outcome.OBJECTS_UNCHANGED, None
+        if decision.action == decide.COPY:
+            return None, decision
         meta = self._metadata(headers, self.preserve_timestamps)
         problem = limits_mod.metadata_problem(meta, self.dest_limits,
                                               'x-object-meta-')
         if problem:
             raise RefusedItem(problem)
-        d_path = self.dest.path(account, container, name)
+        self._before_write(task)
         try:
-            self.dest.request('POST', d_path, headers=meta, ok=(202, 307))
+            self.write_object_metadata(task, meta, decision.reason)
         except SwiftError as exc:
             if not (exc.status == 409 and 'x-timestamp' in meta):
                 raise
             # Preserving mode: the destination already has a newer or
             # equal timestamp; apply the metadata with a fresh one.
             del meta['x-timestamp']
-            self.dest.request('POST', d_path, headers=meta, ok=(202, 307))
-            self.report.count('timestamps_not_applied')
-        self.report.count('objects_posted')
+            self.write_object_metadata(task, meta, decision.reason)
+            self.count(Outcome.TIMESTAMPS_NOT_APPLIED)
+        return Outcome.OBJECTS_POSTED, None
 
     # --- delete ----------------------------------------------------------
-    def delete(self, account, container, name, row=None):
+    def delete(self, task):
         """Delete on the destination only after the origin confirms 404.
 
         Listings lag and read one replica; ``X-Newest`` asks every origin
@@ -216,13 +318,100 @@ class ObjectActions:
         DELETE (never ``multipart-manifest=delete``) removes an SLO
         manifest but not its segments, which may still be referenced.
         """
-        o_path = self.origin.path(account, container, name)
-        resp = self.origin.request('HEAD', o_path, query={
-            'multipart-manifest': 'get', 'symlink': 'get'},
-            headers={'x-newest': 'true'}, ok=(200, 404))
-        if resp.status_code != 404:
-            self.report.count('deletes_skipped_origin_exists')
-            return
-        self.dest.request('DELETE', self.dest.path(account, container, name),
-                          ok=(204, 404))
-        self.report.count('objects_deleted')
+        return self.origin.retrying(lambda: self._delete_once(task))
+
+    def _delete_once(self, task):
+        if self.origin.head_object(
+                task.account, task.container, task.name,
+                query={'multipart-manifest': 'get', 'symlink': 'get'},
+                newest=True, retry=False) is not None:
+            return Outcome.DELETES_SKIPPED_ORIGIN_EXISTS
+        self._before_write(task)
+        self.delete_object(task)
+        return Outcome.OBJECTS_DELETED
+
+    # --- the destination writes (what Planner records instead) -----------
+    def write_object_metadata(self, task, headers, reason):
+        self.dest.post_object(task.account, task.container, task.name,
+                              headers, retry=False)
+        LOG.debug('posted metadata of %s/%s/%s (%s)', task.account,
+                  task.container, task.name, reason)
+
+    def delete_object(self, task):
+        self.dest.delete_object(task.account, task.container, task.name,
+                                retry=False)
+        LOG.info('deleted %s/%s/%s (gone from the origin)', task.account,
+                 task.container, task.name)
+
+    def create_container(self, account, container, headers, reason):
+        self.dest.put_container(account, container, headers)
+        LOG.info('created container %s/%s', account, container)
+
+    def post_container(self, account, container, headers, reason):
+        self.dest.post_container(account, container, headers)
+        LOG.debug('posted %s/%s: %s', account, container, reason)
+
+    def delete_container(self, account, container):
+        """True when gone, False when not empty yet."""
+        gone = self.dest.delete_container(account, container)
+        if gone:
+            LOG.info('deleted container %s/%s (gone from the origin)',
+                     account, container)
+        return gone
+
+    def post_account(self, account, headers, reason):
+        self.dest.post_account(account, headers)
+        LOG.debug('posted account %s: %s', account, reason)
+
+
+class Planner(Actions):
+    """Dry-run: the same decisions and origin reads, no destination write;
+    one JSON line per write that a real run would make."""
+
+    def __init__(self, *args, stream=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stream = stream
+
+    def _plan(self, action, reason, account, container=None, obj=None):
+        line = {'action': action, 'account': account}
+        if container is not None:
+            line['container'] = container
+        if obj is not None:
+            line['object'] = obj
+        line['reason'] = reason
+        self.stream.write(json.dumps(line, ensure_ascii=False) + '\n')
+        self.stream.flush()
+
+    def copy(self, task):
+        row = task.origin or {}
+        kind = decide.object_kind(row)
+        if decide.is_versioned(row):
+            kind = decide.SLO if 'slo_etag' in row else decide.PLAIN
+        outcome = {decide.SLO: Outcome.SLOS_COPIED,
+                   decide.SYMLINK: Outcome.SYMLINKS_COPIED}.get(
+                       kind, Outcome.OBJECTS_COPIED)
+        self._before_write(task)
+        self._plan('copy', task.decision.reason, task.account,
+                   task.container, task.name)
+        return outcome, 0 if kind == decide.SLO else row.get('bytes', 0)
+
+    def write_object_metadata(self, task, headers, reason):
+        self._plan('post', reason, task.account, task.container, task.name)
+
+    def delete_object(self, task):
+        self._plan('delete', 'gone from the origin', task.account,
+                   task.container, task.name)
+
+    def create_container(self, account, container, headers, reason):
+        self._plan('containers_created', reason, account, container)
+
+    def post_container(self, account, container, headers, reason):
+        self._plan('containers_posted', reason, account, container)
+
+    def delete_container(self, account, container):
+        self._plan('containers_deleted', 'gone from the origin', account,
+                   container)
+        return True
+
+    def post_account(self, account, headers, reason):
+        self._plan('accounts_posted', reason, account)

@@ -2,10 +2,12 @@
 
 Exit codes: 0 all went through; 1 some items failed; 2 configuration or
 authentication error (nothing written); 3 a deletion limit withheld
-deletions.
+deletions; 128 + N stopped by signal N (130 SIGINT, 143 SIGTERM).
 """
 import logging
+import os
 import re
+import signal
 import sys
 import warnings
 
@@ -49,10 +51,12 @@ def main(argv=None):
     from swsync import discovery
     from swsync.auth import make_auth
     from swsync import lock as lock_mod
+    from swsync import green
     from swsync.engine import Syncer
     from swsync.errors import AuthError, ConfigError, SwiftError, SyncError
     from swsync.lock import RunLock
     from swsync.report import Report
+    from swsync.safety import parse_approvals
     from swsync.swift import Cluster
 
     argv = sys.argv[1:] if argv is None else argv
@@ -73,8 +77,11 @@ def main(argv=None):
         account_names = [] if discover else accounts_mod.accounts_to_sync(
             conf.sync)
         report_path = conf.report
+        approvals = parse_approvals(conf.approve_deletes)
+        run_lock = None
         if not conf.dry_run:
-            RunLock(conf.sync.lock_file or lock_mod.default_path(
+            # Held until the process ends: keep the object alive.
+            run_lock = RunLock(conf.sync.lock_file or lock_mod.default_path(
                 (conf.origin.auth_url, conf.origin.storage_url),
                 (conf.destination.auth_url, conf.destination.storage_url))
             ).acquire()
@@ -87,7 +94,7 @@ def main(argv=None):
         LOG.warning('config file %s is readable by other users and holds '
                     'passwords: chmod 600 it', path)
     dry_run = conf.dry_run
-    report = Report()
+    report = Report(dry_run=dry_run)
 
     workers = (conf.sync.object_workers + 2 * conf.sync.container_workers +
                2)
@@ -116,8 +123,10 @@ def main(argv=None):
     except SyncError as exc:
         return _die(_one_line(exc))
 
-    syncer = Syncer(conf, origin, dest, report, dry_run=dry_run)
+    syncer = Syncer(conf, origin, dest, report, dry_run=dry_run,
+                    approvals=approvals, plan_stream=sys.stdout)
     syncer.apply_limits(origin.info(), dest.info())
+    _stop_on_signals(syncer, report, conf.sync.shutdown_timeout, green)
     try:
         syncer.run(account_names)
     except SwiftError as exc:
@@ -126,7 +135,30 @@ def main(argv=None):
     if report_path:
         report.write(report_path)
     print(report.summary(), file=sys.stderr if dry_run else sys.stdout)
+    if report.interrupted_by:
+        LOG.warning('stopped by signal %d; the next run continues where '
+                    'this one stopped', report.interrupted_by)
+    del run_lock
     return report.exit_code
+
+
+def _stop_on_signals(syncer, report, timeout, green):
+    """SIGINT and SIGTERM stop the run cleanly: no new work, in-flight
+    requests get ``timeout`` seconds, lifted destination settings are
+    restored and the report is written (exit 128 + signal). A second
+    signal exits at once."""
+    def on_signal(signum, _frame):
+        if report.interrupted_by is not None:
+            os._exit(128 + signum)
+        report.interrupted_by = signum
+        LOG.warning('%s received: finishing in-flight requests (at most '
+                    '%ds), restoring lifted settings, writing the report; '
+                    'a second signal exits at once',
+                    signal.Signals(signum).name, timeout)
+        syncer.stop()
+        green.call_after(timeout, syncer.kill_in_flight)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
 
 
 def _check_timestamps_honoured(dest):

@@ -114,6 +114,11 @@ SYNC_OPTS = [
                     'same clusters (a cron overlap) cannot interleave; the '
                     'second one refuses to start. Default: a file in the '
                     'temporary directory named after both clusters.'),
+    cfg.FloatOpt('shutdown_timeout', default=30.0, min=0.0,
+                 help='On SIGINT or SIGTERM, seconds that requests in '
+                      'flight get to finish before they are abandoned; '
+                      'then lifted destination settings are restored and '
+                      'the report is written.'),
     cfg.ListOpt('extra_object_headers', default=[],
                 help='Object headers to copy besides X-Object-Meta-*, '
                      'Content-Type and the object server\'s default '
@@ -125,6 +130,11 @@ CLI_OPTS = [
                 help='Write nothing; print one JSON line per planned '
                      'action.'),
     cfg.StrOpt('report', help='Write a JSON run report to this file.'),
+    cfg.MultiStrOpt('approve-deletes', default=[], metavar='SCOPE:COUNT',
+                    help='Approve, for this run, up to COUNT deletions that '
+                         'the safety rules withheld in SCOPE (an account, '
+                         'or account/container, as the report names it). '
+                         'Repeatable.'),
 ]
 
 

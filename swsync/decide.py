@@ -2,36 +2,62 @@
 
 Swift's gatekeeper drops a client's X-Timestamp by default, so a copy
 gets a new timestamp and the two listings' ``last_modified`` never match.
-The rule therefore compares content by listing fields (etag and size, or
-the SLO etag, or the symlink target) and uses timestamps only to tell
-whether the origin changed *after* the destination copy was written:
+The rule therefore compares content by listing fields and uses timestamps
+only to tell whether the origin changed *after* the destination copy was
+written:
 
-* content or kind differs, or the object is missing: COPY;
-* content type differs: POST the full metadata set (symlinks: COPY);
+* the object is missing, or its content or kind differs: COPY;
+* content type differs: REFRESH (read the origin, then POST its full
+  metadata set, or copy again when the origin turns out to be another
+  kind of object: a symlink's metadata is carried by re-writing it);
 * timestamps equal (preserving mode): SKIP;
 * destination written more than ``settle`` seconds after the origin's
   last change (PUT or POST): SKIP. ``settle`` covers clock skew between
   the clusters and requests still in flight when the copy read the origin;
-* otherwise the origin may have changed metadata since: POST the origin's
-  full metadata set (a HEAD of the origin, then one POST), which also moves
-  the destination timestamp past the window so the next run skips it.
+* otherwise the origin may have changed since the copy: REFRESH. The POST
+  also moves the destination timestamp past the window, so the next run
+  skips it.
 
-This is why an unchanged rerun costs listings only. The exception is an
-SLO manifest written by Swift < 2.19, listed without ``slo_etag``: it
-costs one origin HEAD per run (CHECK).
+Content is compared by what the listing shows of each kind: plain objects
+(DLO manifests included) by ``hash`` and ``bytes``; SLO manifests by
+``slo_etag`` and ``bytes`` (the manifest's own hash differs per cluster,
+its segments' timestamps being part of it); symlinks by their target, and
+static ones by the target's etag, or for a static link to an SLO by the
+SLO etag and size (the link pins the destination manifest's own etag).
+
+Two kinds of rows hide what they are:
+
+* a manifest written by Swift < 2.19 is listed without ``slo_etag``:
+  REFRESH reads the origin and decides;
+* in a container with new-style versioning (``version_symlink`` rows)
+  the listing describes the current version by its data (etag, bytes):
+  a user's static symlink looks like its target's data and a dynamic one
+  like an empty object. A destination symlink that fits that description
+  is compared by timestamps like anything else, and REFRESH reads the
+  version itself (``version-id``) when the origin changed.
+
+Rows that cannot be carried are IGNOREd with a reason: the delete markers
+that legacy history-mode versioning writes into its archive container
+(a client PUT of their content type is refused by Swift).
+
+This is why an unchanged rerun costs listings only.
 """
 import datetime
+import urllib.parse
 from dataclasses import dataclass
 
 COPY = 'copy'
-POST = 'post'
-CHECK = 'check'
+REFRESH = 'refresh'
 SKIP = 'skip'
+IGNORE = 'ignore'
 DELETE = 'delete'
 
 PLAIN = 'plain'
 SLO = 'slo'
 SYMLINK = 'symlink'
+
+MD5_EMPTY = 'd41d8cd98f00b204e9800998ecf8427e'
+DELETE_MARKER_TYPE = 'application/x-deleted'
 
 _EPOCH = datetime.datetime(1970, 1, 1)
 
@@ -42,21 +68,6 @@ class Decision:
     reason: str
 
 
-def object_kind(row):
-    """plain, slo or symlink, from a JSON listing row.
-
-    DLO manifests look like plain zero-byte objects in listings and are
-    copied as plain objects (with their X-Object-Manifest header). Objects
-    in a new-style versioned container are listed as symlinks with
-    ``version_symlink``; their current version is copied as plain data.
-    """
-    if 'symlink_path' in row and not row.get('version_symlink'):
-        return SYMLINK
-    if 'slo_etag' in row:
-        return SLO
-    return PLAIN
-
-
 def strip_etag(value):
     """An etag without quotes or ``; param=..`` suffixes."""
     if value is None:
@@ -64,13 +75,76 @@ def strip_etag(value):
     return value.split(';')[0].strip().strip('"')
 
 
-def content_key(row, kind=None):
-    kind = kind or object_kind(row)
+def is_versioned(row):
+    """A row of a container with new-style versioning: Swift's pointer to
+    the object's current version."""
+    return bool(row.get('version_symlink'))
+
+
+def version_id(row):
+    """The version a ``version_symlink`` row points at, or None."""
+    path = row.get('symlink_path') or ''
+    query = urllib.parse.urlsplit(path).query
+    values = urllib.parse.parse_qs(query).get('version-id')
+    return values[0] if values else None
+
+
+def object_kind(row):
+    """plain, slo or symlink, as far as the listing row shows it.
+
+    DLO manifests look like plain zero-byte objects in listings. A
+    versioned row shows the kind of its current version only when it is
+    an SLO; otherwise it reads as plain data (see the module docstring).
+    """
+    if 'symlink_path' in row and not is_versioned(row):
+        return SYMLINK
+    if 'slo_etag' in row:
+        return SLO
+    return PLAIN
+
+
+def is_delete_marker(row):
+    """A legacy history-mode delete marker (in an archive container)."""
+    return (row.get('content_type') or '').startswith(DELETE_MARKER_TYPE)
+
+
+def content_key(row):
+    """What must be equal for two rows of the same kind to hold the same
+    content."""
+    kind = object_kind(row)
     if kind == SYMLINK:
-        return (kind, row.get('symlink_path'), row.get('symlink_etag'))
+        if 'slo_etag' in row:
+            return (kind, row['symlink_path'], strip_etag(row['slo_etag']),
+                    row.get('symlink_bytes'))
+        return (kind, row['symlink_path'],
+                strip_etag(row.get('symlink_etag')))
     if kind == SLO:
         return (kind, strip_etag(row.get('slo_etag')), row.get('bytes'))
     return (kind, strip_etag(row.get('hash')), row.get('bytes'))
+
+
+def served_view(row):
+    """What a GET of the row serves, as far as its listing row tells, in
+    the terms a versioned row uses: ('slo', etag, bytes), ('data', etag,
+    bytes), or ('dynamic',) for a dynamic symlink (it serves whatever its
+    target holds)."""
+    if 'slo_etag' in row:
+        size = row.get('symlink_bytes', row.get('bytes'))
+        return ('slo', strip_etag(row['slo_etag']), size)
+    if 'symlink_path' in row and not is_versioned(row):
+        if 'symlink_etag' in row:
+            return ('data', strip_etag(row['symlink_etag']),
+                    row.get('symlink_bytes'))
+        return ('dynamic',)
+    return ('data', strip_etag(row.get('hash')), row.get('bytes'))
+
+
+def _versioned_fits(origin, dest):
+    """Does the destination row fit what a versioned origin row shows?"""
+    o_view, d_view = served_view(origin), served_view(dest)
+    if d_view == ('dynamic',):
+        return o_view == ('data', MD5_EMPTY, 0)
+    return o_view == d_view
 
 
 def timestamp(row):
@@ -86,28 +160,84 @@ def decide_object(origin, dest, settle=2.0):
     """Decide for one name present on at least one side."""
     if origin is None:
         return Decision(DELETE, 'not in origin listing')
+    if is_delete_marker(origin):
+        return Decision(IGNORE, 'history-mode delete marker')
     if dest is None:
         return Decision(COPY, 'missing on destination')
-    o_key, d_key = content_key(origin), content_key(dest)
-    if o_key[0] != d_key[0]:
-        if o_key[0] == PLAIN and d_key[0] == SLO:
-            # Swift < 2.19 listed manifests without slo_etag: only a HEAD
-            # of the origin (its Etag is the SLO etag) can tell.
-            return Decision(CHECK, 'origin may be a manifest listed without '
-                            'slo_etag')
-        return Decision(COPY, 'kind differs (%s on origin, %s on destination)'
-                        % (o_key[0], d_key[0]))
-    if o_key != d_key:
-        return Decision(COPY, 'content differs')
+    if is_versioned(origin) and not is_versioned(dest):
+        if not _versioned_fits(origin, dest):
+            return Decision(COPY, 'current version differs')
+    else:
+        o_key, d_key = content_key(origin), content_key(dest)
+        if o_key[0] != d_key[0]:
+            if o_key[0] == PLAIN and d_key[0] == SLO:
+                # Swift < 2.19 listed manifests without slo_etag: only
+                # reading the origin can tell.
+                return Decision(REFRESH, 'origin may be a manifest listed '
+                                'without slo_etag')
+            return Decision(COPY, 'kind differs (%s on origin, %s on '
+                            'destination)' % (o_key[0], d_key[0]))
+        if o_key != d_key:
+            return Decision(COPY, 'content differs')
     if origin.get('content_type') != dest.get('content_type'):
-        if o_key[0] == SYMLINK:
-            return Decision(COPY, 'content type differs')
-        return Decision(POST, 'content type differs')
+        return Decision(REFRESH, 'content type differs')
     ts_o, ts_d = timestamp(origin), timestamp(dest)
     if ts_o == ts_d:
         return Decision(SKIP, 'same timestamp')
     if ts_d - ts_o > settle:
         return Decision(SKIP, 'destination written after last origin change')
     if ts_o > ts_d:
-        return Decision(POST, 'origin changed after destination copy')
-    return Decision(POST, 'origin changed shortly before destination copy')
+        return Decision(REFRESH, 'origin changed after destination copy')
+    return Decision(REFRESH, 'origin changed shortly before destination '
+                    'copy')
+
+
+def _true(value):
+    return (value or '').lower() in ('true', '1', 'yes', 'on')
+
+
+def head_kind(headers):
+    """The kind of an object from its own HEAD (``symlink=get``)."""
+    if 'x-symlink-target' in headers:
+        return SYMLINK
+    if _true(headers.get('x-static-large-object')):
+        return SLO
+    return PLAIN
+
+
+def after_refresh(headers, origin, dest, settle=2.0):
+    """The decision once the origin object was read (HEAD): COPY, SKIP,
+    or REFRESH meaning "POST the metadata just read".
+
+    ``headers`` are the origin object's own headers (``symlink=get``; for
+    an SLO without ``multipart-manifest=get``, so Etag is the SLO etag and
+    Content-Type its own). A symlink is always written again: its target
+    and metadata are carried by one zero-byte PUT, as cheap as comparing
+    them. A different kind or content means COPY. Otherwise the row,
+    completed with what the HEAD showed (a manifest listed without
+    ``slo_etag``), goes through the listing rule again: a legacy manifest
+    that is in sync is skipped rather than posted on every run.
+    """
+    kind = head_kind(headers)
+    if kind == SYMLINK:
+        return Decision(COPY, 'symlink re-written with its metadata')
+    d_kind = object_kind(dest)
+    if is_versioned(dest):
+        d_kind = SLO if 'slo_etag' in dest else PLAIN
+    if kind != d_kind:
+        return Decision(COPY, 'kind differs (%s on origin, %s on '
+                        'destination)' % (kind, d_kind))
+    etag = strip_etag(headers.get('etag'))
+    size = int(headers.get('content-length') or 0)
+    d_etag = dest.get('slo_etag') if kind == SLO else dest.get('hash')
+    if (etag, size) != (strip_etag(d_etag), dest.get('bytes')):
+        return Decision(COPY, 'content differs')
+    completed = dict(origin, bytes=size)
+    if kind == SLO:
+        completed['slo_etag'] = '"%s"' % etag
+    completed.pop('version_symlink', None)
+    completed.pop('symlink_path', None)
+    again = decide_object(completed, dest, settle)
+    if again.action == SKIP:
+        return again
+    return Decision(REFRESH, again.reason)

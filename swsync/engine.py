@@ -1,154 +1,76 @@
-"""Walk accounts, containers and objects; feed actions to green pools.
+"""The walk: accounts, then their containers, then their objects.
 
-Deletion discipline: a destination item is deleted only when the origin
-listing of its scope was read completely and without error, the origin
-listing is not suspiciously empty, the run's limits allow it, and an
-origin HEAD confirms 404. Deletes run after the copies of their scope.
+Each level marches the origin and destination listings in lock step
+(``listing.march``), decides per row (``decide``), and feeds the actions
+(``actions``: real, or the dry-run planner) through green pools. What is
+on the destination only is deleted after the walk of its scope, when
+``safety`` allows it. Destination settings that would get in the way of
+the writes are lifted and restored by ``lifts``.
+
+Order of writes, so the destination accepts each one: within an account,
+everything else first, then SLO manifests and static symlinks (their
+segments and targets must exist), repeated while a pass makes progress;
+what still cannot be written waits for the end of the run, when every
+account's objects are there (a link to another account), and is reported
+if it still fails.
 """
+import dataclasses
 import logging
 
-import eventlet
-import eventlet.event
-
 from swsync import decide
+from swsync import green
 from swsync import headers as hdrs
+from swsync import lifts
 from swsync import limits as limits_mod
 from swsync import listing
-from swsync.actions import ObjectActions
-from swsync.discovery import looks_autocreated
-from swsync.errors import SwiftError, SyncError, TargetsMissing
+from swsync import safety
+from swsync.actions import Actions, Planner
+from swsync.discovery import unused_account
+from swsync.errors import SyncError, TargetsMissing
+from swsync.outcomes import Outcome
+from swsync.tasks import ObjectTask, guarded
 
 LOG = logging.getLogger(__name__)
 
-
-def _needs_targets_first(row):
-    """SLO manifests and static symlinks: the destination checks their
-    segments or target when they are written."""
-    kind = decide.object_kind(row)
-    return kind == decide.SLO or (kind == decide.SYMLINK and
-                                  'symlink_etag' in row)
-
-
-class TaskGroup:
-    """Tasks spawned into a shared pool that one caller waits for.
-
-    The pool bounds concurrency across all containers; spawning blocks
-    while it is full, which paces the listing to the transfers.
-    """
-
-    def __init__(self, pool):
-        self.pool = pool
-        self.pending = 0
-        self._idle = None
-
-    def spawn(self, fn, *args):
-        self.pending += 1
-        self.pool.spawn(fn, *args).link(self._done)
-
-    def _done(self, _gt):
-        self.pending -= 1
-        if self.pending == 0 and self._idle is not None:
-            self._idle.send()
-
-    def wait(self):
-        while self.pending:
-            self._idle = eventlet.event.Event()
-            self._idle.wait()
-        self._idle = None
-
-
-class DeleteBudget:
-    """The run-wide cap on deletions (``max_deletes``; 0: no cap)."""
-
-    def __init__(self, max_deletes):
-        self.remaining = max_deletes or None
-
-    def take(self, n):
-        if self.remaining is None:
-            return True
-        if n > self.remaining:
-            return False
-        self.remaining -= n
-        return True
-
-
-VERSIONING_HEADERS = ('x-versions-location', 'x-history-location',
-                      'x-versions-enabled')
-
-
-def _versioning(meta):
-    """The versioning flags that are set (non-empty, not 'false')."""
-    return {k: v for k, v in meta.items() if k in VERSIONING_HEADERS and
-            v and v.lower() != 'false'}
-
-
-class VersioningGuard:
-    """Keeps a destination container from versioning swsync's own writes.
-
-    With legacy versioning an overwrite archives the old copy and a DELETE
-    in stack mode *restores* the previous version; with new-style
-    versioning every write makes a version. So the flags are lifted before
-    the first write of a run and set to the origin's values after the
-    last one. A run that writes nothing touches nothing.
-    """
-
-    def __init__(self, dest, path, origin_flags, dest_flags, dry_run):
-        self.dest = dest
-        self.path = path
-        self.origin_flags = origin_flags
-        self.current = dict(dest_flags)
-        self.dry_run = dry_run
-        self.suspended = False
-        self.deferred_writes = False
-
-    def before_write(self):
-        if self.suspended or self.dry_run or not self.current:
-            return
-        lift = {k: ('false' if k == 'x-versions-enabled' else '')
-                for k in self.current}
-        self.dest.request('POST', self.path, headers=lift)
-        self.current = {}
-        self.suspended = True
-
-    def finish(self):
-        """Make the destination flags equal to the origin's."""
-        if self.dry_run or self.current == self.origin_flags:
-            return False
-        update = {k: ('false' if k == 'x-versions-enabled' else '')
-                  for k in self.current if k not in self.origin_flags}
-        update.update(self.origin_flags)
-        self.dest.request('POST', self.path, headers=update)
-        self.current = dict(self.origin_flags)
-        return True
+CONTAINER_DELETE_TRIES = 3
+_NOT_YET = object()     # a deferred write whose targets are still missing
 
 
 class Syncer:
     """One run: the destination made to mirror the origin."""
 
-    def __init__(self, conf, origin, dest, report, dry_run=False):
+    def __init__(self, conf, origin, dest, report, dry_run=False,
+                 approvals=None, plan_stream=None):
         self.conf = conf.sync
         self.origin = origin
         self.dest = dest
         self.report = report
-        self.dry_run = dry_run
-        self.limit = conf.sync.listing_limit
-        self.object_pool = eventlet.GreenPool(self.conf.object_workers)
-        self.container_pool = eventlet.GreenPool(self.conf.container_workers)
-        self.budget = DeleteBudget(
-            0 if self.conf.allow_mass_delete else self.conf.max_deletes)
+        self.limit = self.conf.listing_limit
+        self.object_pool = green.Pool(self.conf.object_workers)
+        self.container_pool = green.Pool(self.conf.container_workers)
+        self.policy = safety.DeletePolicy(
+            self.conf.max_deletes, self.conf.max_delete_fraction,
+            self.conf.delete_fraction_floor, self.conf.allow_mass_delete,
+            approvals)
         self.policy_map = dict(self.conf.policy_map or {})
         self.dest_policies = None
-        self.dest_limits = limits_mod.from_info({})
-        self.actions = ObjectActions(
-            origin, dest, report, self.conf.extra_object_headers,
-            expiry_margin=self.conf.expiry_margin_seconds,
-            preserve_timestamps=self.conf.preserve_timestamps)
+        self.restorer = lifts.Restorer()
+        kwargs = dict(extra_headers=self.conf.extra_object_headers,
+                      expiry_margin=self.conf.expiry_margin_seconds,
+                      preserve_timestamps=self.conf.preserve_timestamps,
+                      settle=self.conf.settle_seconds, count=report.count)
+        if dry_run:
+            self.actions = Planner(origin, dest, stream=plan_stream,
+                                   **kwargs)
+        else:
+            self.actions = Actions(origin, dest, **kwargs)
+        self.stopping = False
+        self.run_deferred = []
 
     def apply_limits(self, origin_info, dest_info):
         """Take what both clusters accept from their /info: page size,
         the destination's constraints and storage policies."""
-        self.dest_limits = self.actions.dest_limits = limits_mod.from_info(
-            dest_info)
+        self.actions.dest_limits = limits_mod.from_info(dest_info)
         policies = dest_info.get('swift', {}).get('policies')
         if policies:
             names = set()
@@ -158,194 +80,140 @@ class Syncer:
                              policy.get('aliases', '').split(',') if a)
             self.dest_policies = names
         for info in (origin_info, dest_info):
-            limit = info.get('swift', {}).get('container_listing_limit')
-            if limit:
-                self.limit = min(self.limit, int(limit))
-            limit = info.get('swift', {}).get('account_listing_limit')
-            if limit:
-                self.limit = min(self.limit, int(limit))
+            for key in ('container_listing_limit', 'account_listing_limit'):
+                value = info.get('swift', {}).get(key)
+                if value:
+                    self.limit = min(self.limit, int(value))
+
+    # --- stopping --------------------------------------------------------
+    def stop(self):
+        """Take no new work; what runs finishes (signal, time limit)."""
+        self.stopping = True
+
+    def kill_in_flight(self):
+        """The shutdown timeout expired: abandon what still runs."""
+        self.object_pool.kill_all()
+        self.container_pool.kill_all()
+
+    def _check_stop(self):
+        if self.stopping:
+            raise listing.Stopped()
+
+    # --- the run ---------------------------------------------------------
+    def run(self, accounts):
+        try:
+            for account in accounts:
+                if self.stopping:
+                    break
+                guarded(self.report, account, self.sync_account, account)
+                self.report.count(Outcome.ACCOUNTS)
+            self.write_deferred(self.run_deferred, final=True)
+        finally:
+            self.restorer.restore_all(self.report.error)
+            for scope in self.policy.unused_approvals():
+                self.report.warn(scope, 'approved deletions were not '
+                                 'needed: nothing of this scope was '
+                                 'withheld')
+
+    def _open(self, side, account, container=None):
+        return listing.open_listing(side, side.path(account, container),
+                                    self.limit, missing_ok=True)
 
     # --- accounts --------------------------------------------------------
-    def run(self, accounts):
-        for account in accounts:
-            try:
-                self.sync_account(account)
-            except SyncError as exc:
-                self.report.error(account, exc)
-            self.report.count('accounts')
-
-    def _open(self, side, path, missing_ok=False):
-        pages = listing.iter_pages(
-            lambda marker, limit: side.list_page(path, marker, limit,
-                                                 missing_ok=missing_ok),
-            self.limit)
-        headers, first = next(pages)
-        # The first page is read now (its headers carry the metadata);
-        # the generator must not keep it alive once it has been walked.
-        held = [first]
-        del first
-
-        def rows():
-            yield from held.pop()
-            for _headers, page in pages:
-                yield from page
-        return headers, rows()
-
     def sync_account(self, account):
-        o_headers, o_rows = self._open(self.origin,
-                                       self.origin.path(account))
-        d_headers, d_rows = self._open(self.dest, self.dest.path(account),
-                                       missing_ok=True)
-        update = hdrs.metadata_update(hdrs.account_metadata(o_headers),
-                                      hdrs.account_metadata(d_headers or {}))
-        if update:
-            self._write('accounts_posted', 'account metadata differs',
-                        account, fn=lambda: self.dest.request(
-                            'POST', self.dest.path(account), headers=update))
-
-        group = TaskGroup(self.container_pool)
-        doomed = []
+        o_headers, o_rows = self._open(self.origin, account)
+        missing = o_headers is None or unused_account(o_headers)
+        d_headers, d_rows = self._open(self.dest, account)
+        if missing:
+            o_rows = iter(())
+        else:
+            update = hdrs.metadata_update(
+                hdrs.account_metadata(o_headers),
+                hdrs.account_metadata(d_headers or {}))
+            if update:
+                self.actions.post_account(account, update,
+                                          'account metadata differs')
+                self.report.count(Outcome.ACCOUNTS_POSTED)
+        group = green.TaskGroup(self.container_pool)
         deferred = []
-        origin_count = dest_count = 0
-        complete = True
-        try:
-            for o, d in listing.merge_by_name(o_rows, d_rows):
-                origin_count += o is not None
-                dest_count += d is not None
-                if o is None:
-                    doomed.append(d['name'])
-                else:
-                    group.spawn(self._guarded, account, o['name'],
-                                self.sync_container, account, o['name'],
-                                d is not None, deferred)
-        except SyncError as exc:
-            complete = False
-            self.report.error(account, 'container listing incomplete, no '
-                              'container deleted: %s' % exc)
+        visitor = _ContainerVisitor(self, account, group, deferred)
+        result = listing.march(o_rows, d_rows, visitor)
         group.wait()
-        self.copy_deferred(account, deferred)
-        if complete and doomed and self.conf.delete:
-            if origin_count == 0 and looks_autocreated(o_headers):
-                self.report.withhold(account, 'the origin account looks '
-                                     'nonexistent (an autocreated empty '
-                                     'listing): no container deleted',
-                                     len(doomed))
-            elif self._deletes_allowed(account, len(doomed), origin_count,
-                                       dest_count):
-                for name in doomed:
-                    self._guarded(account, name, self.delete_container,
-                                  account, name)
-
-    def _guarded(self, account, name, fn, *args):
-        """Run a per-container task; its failure is reported, not fatal."""
-        try:
-            fn(*args)
-        except SyncError as exc:
-            self.report.error('%s/%s' % (account, name), exc)
-        except Exception as exc:  # a bug: keep the run going, say so
-            LOG.exception('unexpected error in %s/%s', account, name)
-            self.report.error('%s/%s' % (account, name),
-                              'internal error: %r' % exc)
-
-    def _write(self, action, reason, account, container=None, obj=None,
-               fn=None):
-        """Do a write, or in dry-run mode only print it."""
-        if self.dry_run:
-            self.report.plan(action, reason, account, container, obj)
+        if result.error:
+            self.report.error(account, 'container listing incomplete, no '
+                              'container deleted: %s' % result.error)
+        self.write_deferred(deferred)
+        if missing and not result.dest_only:
+            self.report.warn(account, 'the account does not exist on the '
+                             'origin: nothing to sync (a typo in '
+                             '[sync] accounts?)')
+            self.report.count(Outcome.ACCOUNTS_MISSING_ON_ORIGIN)
             return
-        fn()
-        self.report.count(action)
+        if self._deletes_allowed(account, result, account_missing=missing):
+            for row in result.dest_only:
+                if self.stopping:
+                    break
+                guarded(self.report, '%s/%s' % (account, row['name']),
+                        self.delete_container, account, row['name'])
 
-    def _deletes_allowed(self, scope, n, origin_count, dest_count,
-                         origin_gone=False):
-        """Safety checks before deleting ``n`` of ``dest_count`` items.
-
-        ``origin_gone``: the whole scope is confirmed absent on the origin
-        (a container that answered 404), so emptiness is expected.
-        """
-        conf = self.conf
-        if not (conf.allow_mass_delete or origin_gone):
-            if origin_count == 0 and dest_count > 0:
-                self.report.withhold(scope, 'origin listing is empty but '
-                                     'the destination is not', n)
-                return False
-            if (dest_count >= conf.delete_fraction_floor and
-                    n > conf.max_delete_fraction * dest_count):
-                self.report.withhold(scope, '%d of %d would be deleted, '
-                                     'over max_delete_fraction %.2f' % (
-                                         n, dest_count,
-                                         conf.max_delete_fraction), n)
-                return False
-        if not self.budget.take(n):
-            self.report.withhold(scope, 'over max_deletes for this run', n)
+    def _deletes_allowed(self, scope, result, origin_gone=False,
+                         account_missing=False):
+        """May the walk's destination-only items be deleted now?"""
+        if not result.dest_only or not result.complete or \
+                not self.conf.delete:
             return False
+        n = len(result.dest_only)
+        verdict = self.policy.verdict(scope, n, result.origin_count,
+                                      result.dest_count, origin_gone,
+                                      account_missing)
+        if not verdict.allowed:
+            self.report.withhold(scope, verdict.reason, n)
+            return False
+        if verdict.approved:
+            LOG.warning('%s: %d deletion(s) approved on the command line '
+                        '(%s)', scope, n, verdict.reason)
         return True
 
     # --- containers ------------------------------------------------------
-    def sync_container(self, account, container, dest_exists,
-                       deferred=None):
-        scope = '%s/%s' % (account, container)
-        problem = limits_mod.container_problem(container, self.dest_limits)
+    def sync_container(self, account, container, dest_exists, deferred):
+        problem = limits_mod.container_problem(container,
+                                               self.actions.dest_limits)
         if problem:
             raise SyncError(problem)
-        o_path = self.origin.path(account, container)
-        d_path = self.dest.path(account, container)
-        o_headers, o_rows = self._open(self.origin, o_path, missing_ok=True)
+        o_headers, o_rows = self._open(self.origin, account, container)
         if o_headers is None:
-            self.report.count('containers_vanished')
+            self.report.count(Outcome.CONTAINERS_VANISHED)
             return
         d_headers, d_rows = (None, iter(()))
         if dest_exists:
-            d_headers, d_rows = self._open(self.dest, d_path,
-                                           missing_ok=True)
-        o_meta = hdrs.container_metadata(o_headers)
-        o_flags = _versioning(o_meta)
-        o_meta = {k: v for k, v in o_meta.items()
-                  if k not in VERSIONING_HEADERS}
+            d_headers, d_rows = self._open(self.dest, account, container)
+        o_settings, o_meta = lifts.split(hdrs.container_metadata(o_headers))
         policy = self._dest_policy(o_headers.get('x-storage-policy'))
         if d_headers is None:
-            put = dict(o_meta)
+            create = dict(o_meta)
             if policy:
-                put['x-storage-policy'] = policy
-            self._write('containers_created', 'missing on destination',
-                        account, container, fn=lambda: self.dest.request(
-                            'PUT', d_path, headers=put, ok=(201, 202)))
-            d_flags = {}
+                create['x-storage-policy'] = policy
+            self.actions.create_container(account, container, create,
+                                          'missing on destination')
+            self.report.count(Outcome.CONTAINERS_CREATED)
+            d_settings = {}
         else:
-            d_policy = d_headers.get('x-storage-policy')
-            if policy and d_policy and policy != d_policy:
-                raise SyncError('storage policy differs: %s on origin%s, %s '
-                                'on destination' % (
-                                    o_headers.get('x-storage-policy'),
-                                    ' (mapped to %s)' % policy
-                                    if policy != o_headers.get(
-                                        'x-storage-policy') else '',
-                                    d_policy))
-            d_meta = hdrs.container_metadata(d_headers)
-            d_flags = _versioning(d_meta)
-            update = hdrs.metadata_update(
-                o_meta, {k: v for k, v in d_meta.items()
-                         if k not in VERSIONING_HEADERS})
+            self._check_policy(policy, o_headers, d_headers)
+            d_settings, d_meta = lifts.split(
+                hdrs.container_metadata(d_headers))
+            update = hdrs.metadata_update(o_meta, d_meta)
             if update:
-                self._write('containers_posted', 'container metadata differs',
-                            account, container, fn=lambda: self.dest.request(
-                                'POST', d_path, headers=update))
-        guard = VersioningGuard(self.dest, d_path, o_flags, d_flags,
-                                self.dry_run)
-        self.sync_objects(scope, account, container, o_rows, d_rows,
-                          guard=guard, deferred=deferred)
-        if not guard.deferred_writes:
-            self._finish_versioning(account, container, guard)
-        self.report.count('containers')
-
-    def _finish_versioning(self, account, container, guard):
-        if self.dry_run:
-            if guard.current != guard.origin_flags:
-                self.report.plan('containers_posted', 'versioning flags',
-                                 account, container)
-            return
-        if guard.finish():
-            self.report.count('containers_versioning_set')
+                self.actions.post_container(account, container, update,
+                                            'container metadata differs')
+                self.report.count(Outcome.CONTAINERS_POSTED)
+        settings = lifts.ContainerSettings(self.actions, self.restorer,
+                                           account, container, o_settings,
+                                           d_settings)
+        self.sync_objects(account, container, o_rows, d_rows, settings,
+                          deferred)
+        if settings.finish():
+            self.report.count(Outcome.CONTAINER_SETTINGS_SET)
+        self.report.count(Outcome.CONTAINERS)
 
     def _dest_policy(self, origin_policy):
         """The destination policy for an origin policy name (policy_map),
@@ -359,209 +227,257 @@ class Syncer:
                             'destination (set policy_map to map it)' % policy)
         return policy
 
-    def sync_objects(self, scope, account, container, o_rows, d_rows,
-                     origin_gone=False, guard=None, deferred=None):
-        """Merge one container's listings and act; True when every
-        deletion it found was carried out (or there was none)."""
-        group = TaskGroup(self.object_pool)
-        doomed = []
-        origin_count = dest_count = 0
-        complete = True
-        settle = self.conf.settle_seconds
-        try:
-            for o, d in listing.merge_by_name(o_rows, d_rows):
-                origin_count += o is not None
-                dest_count += d is not None
-                decision = decide.decide_object(o, d, settle)
-                if decision.action == decide.SKIP:
-                    self.report.count('objects_unchanged')
-                elif decision.action == decide.DELETE:
-                    doomed.append(d['name'])
-                elif (deferred is not None and decision.action == decide.COPY
-                      and _needs_targets_first(o)):
-                    deferred.append((container, o['name'], o, guard))
-                    if guard is not None:
-                        guard.deferred_writes = True
-                    if self.dry_run:
-                        self.report.plan(decision.action, decision.reason,
-                                         account, container, o['name'])
-                elif decision.action == decide.CHECK:
-                    if self.dry_run:
-                        self.report.plan(decision.action, decision.reason,
-                                         account, container, o['name'])
-                    else:
-                        group.spawn(self._object_guarded, self._check_legacy,
-                                    account, container, o['name'],
-                                    (o, d, guard))
-                else:
-                    self._object_task(group, decision, account, container,
-                                      o['name'], o, guard, deferred)
-        except SyncError as exc:
-            complete = False
-            self.report.error(scope, 'object listing incomplete, no object '
-                              'deleted: %s' % exc)
-        group.wait()
-        if not doomed:
-            return complete
-        if not (complete and self.conf.delete and self._deletes_allowed(
-                scope, len(doomed), origin_count, dest_count, origin_gone)):
-            return False
-        for name in doomed:
-            self._object_task(
-                group, decide.Decision(decide.DELETE,
-                                       'not in origin listing'),
-                account, container, name, None, guard)
-        group.wait()
-        return True
-
-    def _object_task(self, group, decision, account, container, name,
-                     row=None, guard=None, deferred=None):
-        if self.dry_run:
-            self.report.plan(decision.action, decision.reason, account,
-                             container, name)
-            return
-        if guard is not None:
-            guard.before_write()
-        if decision.action == decide.COPY:
-            group.spawn(self._object_guarded, self._copy_or_defer, account,
-                        container, name, (row, guard, deferred))
-            return
-        fn = {decide.POST: self.actions.post,
-              decide.DELETE: self.actions.delete}[decision.action]
-        group.spawn(self._object_guarded, fn, account, container, name, row)
-
-    def _copy_or_defer(self, account, container, name, args):
-        """Copy; a manifest or static link that the listing did not reveal
-        as one (Swift < 2.19 manifests) and whose segments or target are
-        not on the destination yet goes to the account's second phase."""
-        row, guard, deferred = args
-        try:
-            self.actions.copy(account, container, name, row)
-        except TargetsMissing:
-            if deferred is None:
-                raise
-            deferred.append((container, name, row, guard))
-            if guard is not None:
-                guard.deferred_writes = True
-
-    def _object_guarded(self, fn, account, container, name, row=None):
-        try:
-            fn(account, container, name, row)
-        except SyncError as exc:
-            self.report.error('%s/%s/%s' % (account, container, name), exc)
-        except Exception as exc:
-            LOG.exception('unexpected error on %s/%s/%s', account, container,
-                          name)
-            self.report.error('%s/%s/%s' % (account, container, name),
-                              'internal error: %r' % exc)
-
-    def copy_deferred(self, account, deferred):
-        """Write SLO manifests and static symlinks after everything else
-        in the account, so their segments and targets exist first.
-
-        A manifest can reference another (nested SLO) or a link another
-        link, so items that fail are tried again while a pass makes
-        progress. What still fails is reported: a manifest whose segments
-        are missing on the origin is never written half-way.
-        """
-        if self.dry_run or not deferred:
-            return
-        pending, failed = deferred, []
-        while pending:
-            failed = []
-            group = TaskGroup(self.object_pool)
-            for item in pending:
-                guard = item[3]
-                if guard is not None:
-                    guard.before_write()
-                group.spawn(self._deferred_copy, account, item, failed)
-            group.wait()
-            if len(failed) == len(pending):
-                break   # no progress: what is left cannot be written
-            pending = [item for item, _exc in failed]
-        for (container, name, _row, _guard), exc in failed:
-            self.report.error('%s/%s/%s' % (account, container, name),
-                              'not written (segments or link target '
-                              'missing?): %s' % exc)
-        guards = {id(item[3]): item for item in deferred if item[3]}
-        for container, _name, _row, guard in guards.values():
-            self._finish_versioning(account, container, guard)
-
-    def _deferred_copy(self, account, item, failed):
-        container, name, row, _guard = item
-        try:
-            self.actions.copy(account, container, name, row)
-        except SwiftError as exc:
-            if exc.status in (400, 404, 409, 412, 422):
-                failed.append((item, exc))
-            else:
-                self.report.error('%s/%s/%s' % (account, container, name),
-                                  exc)
-        except SyncError as exc:
-            self.report.error('%s/%s/%s' % (account, container, name), exc)
-
-    def _check_legacy(self, account, container, name, rows):
-        """An origin row without slo_etag facing a destination SLO: HEAD
-        the origin; a manifest's Etag there is its SLO etag."""
-        origin, dest, guard = rows
-        resp = self.origin.request(
-            'HEAD', self.origin.path(account, container, name),
-            ok=(200, 404))
-        if resp.status_code == 404:
-            self.report.count('objects_vanished')
-            return
-        headers = hdrs.wire_headers(resp.headers.items())
-        etag = decide.strip_etag(headers.get('etag'))
-        size = int(headers.get('content-length') or -1)
-        decision = decide.Decision(decide.COPY, 'legacy manifest differs')
-        if etag == decide.strip_etag(dest.get('slo_etag')) and \
-                size == dest.get('bytes'):
-            decision = decide.decide_object(
-                dict(origin, slo_etag=etag, bytes=size), dest,
-                self.conf.settle_seconds)
-        if decision.action == decide.SKIP:
-            self.report.count('objects_unchanged')
-            return
-        if guard is not None:
-            guard.before_write()
-        if decision.action == decide.POST:
-            self.actions.post(account, container, name, origin)
-        else:
-            self.actions.copy(account, container, name, origin)
+    @staticmethod
+    def _check_policy(policy, o_headers, d_headers):
+        d_policy = d_headers.get('x-storage-policy')
+        if policy and d_policy and policy != d_policy:
+            origin_policy = o_headers.get('x-storage-policy')
+            raise SyncError('storage policy differs: %s on origin%s, %s on '
+                            'destination' % (
+                                origin_policy,
+                                ' (mapped to %s)' % policy
+                                if policy != origin_policy else '',
+                                d_policy))
 
     def delete_container(self, account, container):
         """Empty and delete a destination container gone from the origin.
 
         The origin account listing is stale and read from one replica, so
-        an origin HEAD must answer 404 first.
+        an origin HEAD must answer 404 first. Settings that would turn the
+        object deletions into restores or versions are lifted first, and
+        put back if the container stays.
         """
-        resp = self.origin.request('HEAD', self.origin.path(account,
-                                                            container),
-                                   ok=(204, 200, 404))
-        if resp.status_code != 404:
-            self.report.count('container_deletes_skipped_origin_exists')
+        if self.origin.head_container(account, container,
+                                      newest=True) is not None:
+            self.report.count(Outcome.CONTAINER_DELETES_SKIPPED_ORIGIN_EXISTS)
             return
-        d_path = self.dest.path(account, container)
-        d_headers, d_rows = self._open(self.dest, d_path, missing_ok=True)
+        d_headers, d_rows = self._open(self.dest, account, container)
         if d_headers is None:
             return
-        # Lift versioning first, or each DELETE would restore an archived
-        # version (legacy stack mode) or leave a delete marker.
-        guard = VersioningGuard(
-            self.dest, d_path, {},
-            _versioning(hdrs.container_metadata(d_headers)), self.dry_run)
-        if not self.sync_objects('%s/%s' % (account, container), account,
-                                 container, iter(()), d_rows,
-                                 origin_gone=True, guard=guard):
+        current, _meta = lifts.split(hdrs.container_metadata(d_headers))
+        settings = lifts.ContainerSettings(self.actions, self.restorer,
+                                           account, container, current,
+                                           current)
+        if not self.sync_objects(account, container, iter(()), d_rows,
+                                 settings, None, origin_gone=True):
+            settings.finish()
             return
-        guard.before_write()
-        self._write('containers_deleted', 'gone from origin', account,
-                    container, fn=lambda: self._delete_container(d_path))
+        settings.before_write()
+        for attempt in range(CONTAINER_DELETE_TRIES):
+            if self.actions.delete_container(account, container):
+                self.restorer.untrack(settings)
+                self.report.count(Outcome.CONTAINERS_DELETED)
+                return
+            green.sleep(1.0 + attempt)
+        settings.finish()
+        raise SyncError('destination container not empty yet (409); the '
+                        'next run retries')
 
-    def _delete_container(self, d_path):
-        resp = self.dest.request('DELETE', d_path, ok=(204, 404, 409))
-        if resp.status_code == 409:
-            # Not empty yet: object deletes failed, or the destination's
-            # container listing lags them. The next run tries again.
-            raise SyncError('destination container not empty yet (409); '
-                            'the next run retries')
+    # --- objects ---------------------------------------------------------
+    def sync_objects(self, account, container, o_rows, d_rows, settings,
+                     deferred, origin_gone=False):
+        """March one container's listings and act; True when its
+        deletions (if any) were carried out."""
+        scope = '%s/%s' % (account, container)
+        group = green.TaskGroup(self.object_pool)
+        visitor = _ObjectVisitor(self, account, container, settings, group,
+                                 deferred)
+        result = listing.march(o_rows, d_rows, visitor)
+        group.wait()
+        if result.error:
+            self.report.error(scope, 'object listing incomplete, no object '
+                              'deleted: %s' % result.error)
+        if not result.dest_only:
+            return result.complete
+        if not self._deletes_allowed(scope, result, origin_gone):
+            return False
+        for row in result.dest_only:
+            if self.stopping:
+                return False
+            task = ObjectTask(account, container, row['name'], None, row,
+                              decide.Decision(decide.DELETE,
+                                              'not in origin listing'),
+                              settings)
+            group.spawn(guarded, self.report, task.scope, self._delete, task)
+        group.wait()
+        return not self.stopping
+
+    def dispatch(self, task, group, deferred):
+        """Route one decision: count it, defer it, or run it."""
+        action = task.decision.action
+        if action == decide.SKIP:
+            self.report.count(Outcome.OBJECTS_UNCHANGED)
+        elif action == decide.IGNORE:
+            self.report.count(Outcome.DELETE_MARKERS_IGNORED)
+        elif action == decide.COPY and deferred is not None and \
+                task.needs_targets_first:
+            self._defer(task, deferred)
+        elif action == decide.COPY:
+            group.spawn(guarded, self.report, task.scope, self._copy, task,
+                        deferred)
+        elif action == decide.REFRESH:
+            group.spawn(guarded, self.report, task.scope, self._refresh,
+                        task, deferred)
+        else:
+            raise ValueError('no dispatch for %r' % (task.decision,))
+
+    @staticmethod
+    def _defer(task, deferred):
+        deferred.append(task)
+        if task.settings is not None:
+            task.settings.pending += 1
+
+    def _copy(self, task, deferred):
+        try:
+            outcome, size = self.actions.copy(task)
+        except TargetsMissing:
+            # A manifest or static link the listing did not reveal as one
+            # (Swift < 2.19 manifests, links in versioned containers):
+            # its segments or target are not on the destination yet.
+            if deferred is None:
+                raise
+            self._defer(task, deferred)
+            return
+        self.report.count(outcome)
+        self.report.bytes_copied += size
+
+    def _refresh(self, task, deferred):
+        outcome, decision = self.actions.refresh(task)
+        if decision is None:
+            self.report.count(outcome)
+            return
+        # The origin is another kind or content than the listing showed:
+        # copy it, through the same route as a listing decision (a
+        # manifest found this way waits for its segments like any other).
+        self._copy(dataclasses.replace(task, decision=decision), deferred)
+
+    def _delete(self, task):
+        self.report.count(self.actions.delete(task))
+
+    # --- manifests and links, after their targets ----------------------
+    def write_deferred(self, tasks, final=False):
+        """Write SLO manifests and static symlinks after everything else
+        of their account (or, ``final``, of the run).
+
+        A manifest can reference another (nested SLO) or a link another
+        link, so what fails is tried again while a pass makes progress.
+        What still fails waits for the end of the run (a link into an
+        account not walked yet), and is then reported: a manifest whose
+        segments are missing on the origin is never written half-way, and
+        a static link that its origin no longer serves (its target
+        changed) is a warning, as it cannot be written anywhere.
+        """
+        pending = list(tasks)
+        del tasks[:]
+        while pending and not self.stopping:
+            failed = []
+            group = green.TaskGroup(self.object_pool)
+            for task in pending:
+                group.spawn(self._deferred_copy, task, failed)
+            group.wait()
+            progress = len(failed) < len(pending)
+            pending = failed
+            if not progress:
+                break
+        if not final:
+            self.run_deferred.extend(pending)
+            return
+        for task in pending:
+            if self.stopping:
+                self._done(task)
+            else:
+                guarded(self.report, task.scope, self._give_up, task)
+
+    def _deferred_copy(self, task, failed):
+        result = guarded(self.report, task.scope, self._deferred_attempt,
+                         task)
+        if result is _NOT_YET:
+            failed.append(task)
+        else:
+            self._done(task)
+
+    def _deferred_attempt(self, task):
+        try:
+            outcome, size = self.actions.copy(task)
+        except TargetsMissing as exc:
+            task.failure = exc
+            return _NOT_YET
+        self.report.count(outcome)
+        self.report.bytes_copied += size
+        return True
+
+    def _give_up(self, task):
+        try:
+            if decide.object_kind(task.origin or {}) != decide.SLO and \
+                    self.actions.link_broken_on_origin(task):
+                self.report.warn(task.scope, 'static symlink not written: '
+                                 'the origin does not serve it either (its '
+                                 'target changed since the link was made)')
+                self.report.count(Outcome.LINKS_BROKEN_ON_ORIGIN)
+                return
+            raise SyncError('not written (segments or link target missing?)'
+                            ': %s' % task.failure)
+        finally:
+            self._done(task)
+
+    def _done(self, task):
+        settings = task.settings
+        if settings is None:
+            return
+        settings.pending -= 1
+        if settings.pending == 0 and settings.finish():
+            self.report.count(Outcome.CONTAINER_SETTINGS_SET)
+
+
+class _ContainerVisitor:
+    """An account's containers, from the march of its two listings."""
+
+    def __init__(self, syncer, account, group, deferred):
+        self.syncer = syncer
+        self.account = account
+        self.group = group
+        self.deferred = deferred
+
+    def _spawn(self, row, dest_exists):
+        self.syncer._check_stop()
+        name = row['name']
+        self.group.spawn(guarded, self.syncer.report,
+                         '%s/%s' % (self.account, name),
+                         self.syncer.sync_container, self.account, name,
+                         dest_exists, self.deferred)
+
+    def origin_only(self, row):
+        self._spawn(row, False)
+
+    def both(self, row, _dest_row):
+        self._spawn(row, True)
+
+
+class _ObjectVisitor:
+    """A container's objects, from the march of its two listings."""
+
+    def __init__(self, syncer, account, container, settings, group,
+                 deferred):
+        self.syncer = syncer
+        self.account = account
+        self.container = container
+        self.settings = settings
+        self.group = group
+        self.deferred = deferred
+        self.settle = syncer.conf.settle_seconds
+
+    def _visit(self, origin, dest):
+        self.syncer._check_stop()
+        decision = decide.decide_object(origin, dest, self.settle)
+        if decision.action == decide.SKIP:      # most rows of a rerun
+            self.syncer.report.count(Outcome.OBJECTS_UNCHANGED)
+            return
+        task = ObjectTask(self.account, self.container, origin['name'],
+                          origin, dest, decision, self.settings)
+        self.syncer.dispatch(task, self.group, self.deferred)
+
+    def origin_only(self, row):
+        self._visit(row, None)
+
+    def both(self, origin, dest):
+        self._visit(origin, dest)

@@ -1,9 +1,13 @@
-"""Counters, errors and the exit code of one run; the JSON run report."""
+"""Counters, errors, warnings and the exit code of one run; the JSON run
+report and the summary line."""
 import collections
 import json
 import logging
-import sys
+import os
+import tempfile
 import time
+
+from swsync.outcomes import COPIED, Outcome
 
 LOG = logging.getLogger(__name__)
 
@@ -14,51 +18,51 @@ EXIT_DELETES_WITHHELD = 3
 
 
 class Report:
-    """What one run did, failed to do, and withheld.
+    """What one run did, failed to do, withheld, and warned about.
 
     Green threads only switch on I/O, so plain counters are safe.
+    ``interrupted_by`` is the signal number that stopped the run, if any.
     """
 
-    def __init__(self, plan_stream=None):
+    def __init__(self, dry_run=False):
+        self.dry_run = dry_run
         self.started = time.time()
         self.finished = None
         self.counts = collections.Counter()
         self.bytes_copied = 0
         self.errors = []
+        self.warnings = []
         self.withheld = []
-        self.plan_stream = plan_stream
+        self.interrupted_by = None
 
     def count(self, what, n=1):
-        self.counts[what] += n
+        self.counts[str(what)] += n
 
     def error(self, scope, exc):
         """Record a failed item; the run goes on."""
-        self.counts['errors'] += 1
+        self.counts[str(Outcome.ERRORS)] += 1
         self.errors.append({'scope': scope, 'error': str(exc)})
         LOG.error('%s: %s', scope, exc)
 
+    def warn(self, scope, message):
+        """Something the operator should know that is not a failure."""
+        self.counts[str(Outcome.WARNINGS)] += 1
+        self.warnings.append({'scope': scope, 'warning': message})
+        LOG.warning('%s: %s', scope, message)
+
     def withhold(self, scope, reason, count):
-        """Record deletions that a safety limit stopped."""
-        self.counts['deletes_withheld'] += count
+        """Record deletions that a safety rule stopped."""
+        self.counts[str(Outcome.DELETES_WITHHELD)] += count
         self.withheld.append({'scope': scope, 'reason': reason,
                               'count': count})
-        LOG.warning('%s: %d deletion(s) withheld: %s', scope, count, reason)
-
-    def plan(self, action, reason, account, container=None, obj=None):
-        """In dry-run mode, one JSON line per action that would be taken."""
-        self.count('planned_' + action)
-        line = {'action': action, 'account': account}
-        if container is not None:
-            line['container'] = container
-        if obj is not None:
-            line['object'] = obj
-        line['reason'] = reason
-        stream = self.plan_stream or sys.stdout
-        stream.write(json.dumps(line, ensure_ascii=False) + '\n')
-        stream.flush()
+        LOG.warning('%s: %d deletion(s) withheld: %s (approve with '
+                    '--approve-deletes %s:%d)', scope, count, reason, scope,
+                    count)
 
     @property
     def exit_code(self):
+        if self.interrupted_by:
+            return 128 + self.interrupted_by
         if self.errors:
             return EXIT_FAILED_ITEMS
         if self.withheld:
@@ -73,25 +77,50 @@ class Report:
         return {
             'started': self.started,
             'duration_seconds': round(end - self.started, 3),
+            'dry_run': self.dry_run,
+            'interrupted': self.interrupted_by is not None,
             'counts': dict(sorted(self.counts.items())),
             'bytes_copied': self.bytes_copied,
             'errors': self.errors,
+            'warnings': self.warnings,
             'deletes_withheld': self.withheld,
             'exit_code': self.exit_code,
         }
 
     def write(self, path):
-        with open(path, 'w') as f:
-            json.dump(self.as_dict(), f, indent=2, ensure_ascii=False)
-            f.write('\n')
+        """Write the JSON report atomically: a reader (monitoring) never
+        sees half a file."""
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(prefix='.swsync-report-', dir=directory)
+        try:
+            with os.fdopen(fd, 'w') as f:
+                json.dump(self.as_dict(), f, indent=2, ensure_ascii=False)
+                f.write('\n')
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
 
     def summary(self):
         c = self.counts
         end = self.finished or time.time()
-        return ('swsync: %d copied (%d bytes), %d metadata updated, '
-                '%d deleted, %d containers created, %d unchanged, '
-                '%d errors, %d deletions withheld in %.1fs' % (
-                    c['objects_copied'], self.bytes_copied,
-                    c['objects_posted'], c['objects_deleted'],
-                    c['containers_created'], c['objects_unchanged'],
-                    c['errors'], c['deletes_withheld'], end - self.started))
+        copied = sum(c[str(o)] for o in COPIED)
+        text = ('swsync%s: %s %d objects (%d bytes; %d SLO manifests, '
+                '%d symlinks), %d metadata updated, %d deleted, '
+                '%d containers created, %d containers deleted, '
+                '%d account metadata updated, %d unchanged, %d errors, '
+                '%d warnings, %d deletions withheld in %.1fs' % (
+                    ' (dry run)' if self.dry_run else '',
+                    'would copy' if self.dry_run else 'copied',
+                    copied, self.bytes_copied, c['slos_copied'],
+                    c['symlinks_copied'], c['objects_posted'],
+                    c['objects_deleted'], c['containers_created'],
+                    c['containers_deleted'], c['accounts_posted'],
+                    c['objects_unchanged'], c['errors'], c['warnings'],
+                    c['deletes_withheld'], end - self.started))
+        if self.interrupted_by:
+            text += ' (interrupted)'
+        return text

@@ -126,29 +126,45 @@ def snapshot(admin, accounts):
             cont = {'meta': _meta(r.headers, 'x-container-meta-',
                                   CONTAINER_HEADERS), 'objects': {}}
             for o in admin.listing(account, cname) or []:
-                # New-style versioning: only the current version is
-                # carried, as a plain object (history is not replicable).
-                versioned = o.get('version_symlink', False)
-                params = {'multipart-manifest': 'get'}
-                if not versioned:
-                    params['symlink'] = 'get'
-                r = admin.req('HEAD', account, cname, o['name'],
-                              params=params, ok=(200, 404))
-                entry = {'bytes': o['bytes'],
-                         'content_type': o['content_type'],
-                         'etag': o.get('slo_etag') or o['hash'],
-                         'symlink_path': None if versioned
-                         else o.get('symlink_path')}
-                if 'slo_etag' in o:
-                    entry['bytes'] = o['bytes']
-                entry['headers'] = _meta(r.headers, 'x-object-meta-',
-                                         OBJECT_HEADERS)
-                if r.status_code == 404:
-                    entry['headers'] = 'missing'
-                cont['objects'][o['name']] = entry
+                cont['objects'][o['name']] = _object_entry(
+                    admin, account, cname, o)
             acct['containers'][cname] = cont
         snap[account] = acct
     return snap
+
+
+def _version_id(row):
+    query = urllib.parse.urlsplit(row.get('symlink_path', '')).query
+    return urllib.parse.parse_qs(query).get('version-id', [None])[0]
+
+
+def _object_entry(admin, account, container, row):
+    """One object as a client sees it: its own headers (a symlink as a
+    link, a manifest as a manifest) and its listed content.
+
+    New-style versioning: only the current version is carried; a row of
+    such a container is read by the version it names, so a user's symlink
+    stored as the current version is compared as a symlink. A static link
+    to an SLO pins the destination manifest's own etag (the manifests'
+    etags differ by design): it is compared by the SLO etag instead.
+    """
+    params = {'multipart-manifest': 'get', 'symlink': 'get'}
+    versioned = row.get('version_symlink', False)
+    if versioned:
+        params['version-id'] = _version_id(row)
+    r = admin.req('HEAD', account, container, row['name'], params=params,
+                  ok=(200, 404))
+    if r.status_code == 404:
+        return {'content_type': row['content_type'], 'headers': 'missing'}
+    headers = _meta(r.headers, 'x-object-meta-', OBJECT_HEADERS)
+    entry = {'content_type': row['content_type'], 'headers': headers}
+    if 'x-symlink-target' not in headers:
+        entry['bytes'] = row['bytes']
+        entry['etag'] = (row.get('slo_etag') or row['hash']).strip('"')
+    elif 'slo_etag' in row and not versioned:
+        headers.pop('x-symlink-target-etag', None)
+        entry['slo_etag'] = row['slo_etag'].strip('"')
+    return entry
 
 
 def diff(a, b, path=''):

@@ -51,18 +51,47 @@ class Run:
             self.rc, self.stdout[-2000:], self.stderr[-3000:])
 
 
+SWSYNC_CMD = [sys.executable, '-m', 'swsync.cli']
+
+
+def _load_report(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
 def run_swsync(config, tmp_path, *args, timeout=300):
     report = os.path.join(str(tmp_path), 'report-%f.json' % time.time())
     proc = subprocess.run(
-        [sys.executable, '-m', 'swsync.cli', '--config-file', str(config),
-         '--report', report] + list(args),
-        capture_output=True, text=True, timeout=timeout,
+        SWSYNC_CMD + ['--config-file', str(config), '--report', report] +
+        list(args), capture_output=True, text=True, timeout=timeout,
         stdin=subprocess.DEVNULL)
-    data = None
-    if os.path.exists(report):
-        with open(report) as f:
-            data = json.load(f)
-    return Run(proc, data)
+    return Run(proc, _load_report(report))
+
+
+class Started:
+    """A swsync run in the background (to signal it, or to overlap it)."""
+
+    def __init__(self, config, tmp_path, args):
+        self.report = os.path.join(str(tmp_path),
+                                   'report-%f.json' % time.time())
+        self.proc = subprocess.Popen(
+            SWSYNC_CMD + ['--config-file', str(config), '--report',
+                          self.report] + list(args),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.DEVNULL)
+
+    def wait(self, timeout=300):
+        stdout, stderr = self.proc.communicate(timeout=timeout)
+        done = subprocess.CompletedProcess(self.proc.args,
+                                           self.proc.returncode, stdout,
+                                           stderr)
+        return Run(done, _load_report(self.report))
+
+
+def start_swsync(config, tmp_path, *args):
+    return Started(config, tmp_path, args)
 
 
 def object_level(rec):

@@ -61,10 +61,8 @@ def version_symlink(**kw):
     return row
 
 
-COPY, POST, SKIP, DELETE = (decide.COPY, decide.POST, decide.SKIP,
-                            decide.DELETE)
-
-CHECK = decide.CHECK
+COPY, REFRESH, SKIP, DELETE, IGNORE = (
+    decide.COPY, decide.REFRESH, decide.SKIP, decide.DELETE, decide.IGNORE)
 # (origin row, destination row, settle, expected action)
 CASES = [
     # presence
@@ -101,8 +99,8 @@ CASES = [
                  id='slo-bytes-differ-copies'),
     pytest.param(slo(), plain(hash=MD5_A, bytes=3 * 1048576), 2.0, COPY,
                  id='slo-on-origin-plain-on-dest-copies'),
-    pytest.param(plain(), slo(hash=MD5_A, bytes=1), 2.0, CHECK,
-                 id='plain-on-origin-slo-on-dest-checks-legacy-manifest'),
+    pytest.param(plain(), slo(hash=MD5_A, bytes=1), 2.0, REFRESH,
+                 id='plain-on-origin-slo-on-dest-reads-legacy-manifest'),
     # symlinks
     pytest.param(symlink(), symlink(), 2.0, SKIP,
                  id='symlink-identical-skips'),
@@ -119,13 +117,28 @@ CASES = [
                  2.0, COPY, id='symlink-on-origin-plain-on-dest-copies'),
     pytest.param(plain(hash=MD5_EMPTY, bytes=0), symlink(), 2.0, COPY,
                  id='plain-on-origin-symlink-on-dest-copies'),
-    pytest.param(symlink(), symlink(content_type='text/x-link'), 2.0, COPY,
-                 id='symlink-content-type-differs-copies'),
+    pytest.param(symlink(), symlink(content_type='text/x-link'), 2.0,
+                 REFRESH, id='symlink-content-type-differs-refreshes'),
+    # a static link to an SLO pins each cluster's own manifest etag
+    pytest.param(static_symlink(slo_etag='"%s"' % MD5_B, symlink_bytes=9),
+                 static_symlink(slo_etag=MD5_B, symlink_etag=MD5_EMPTY,
+                                symlink_bytes=9), 2.0, SKIP,
+                 id='static-link-to-slo-compared-by-slo-etag'),
+    pytest.param(static_symlink(slo_etag=MD5_B, symlink_bytes=9),
+                 static_symlink(slo_etag=MD5_A, symlink_bytes=9), 2.0, COPY,
+                 id='static-link-to-slo-slo-etag-differs-copies'),
+    pytest.param(static_symlink(slo_etag=MD5_B, symlink_bytes=9),
+                 static_symlink(slo_etag=MD5_B, symlink_bytes=8), 2.0, COPY,
+                 id='static-link-to-slo-size-differs-copies'),
+    # legacy history-mode delete markers cannot be written
+    pytest.param(plain(content_type='application/x-deleted;'
+                       'swift_versions_deleted=1', hash=MD5_EMPTY, bytes=0),
+                 None, 2.0, IGNORE, id='delete-marker-ignored'),
     # content type on plain / SLO objects
-    pytest.param(plain(), plain(content_type='text/html'), 2.0, POST,
-                 id='plain-content-type-differs-posts'),
-    pytest.param(slo(), slo(content_type='video/mp4'), 2.0, POST,
-                 id='slo-content-type-differs-posts'),
+    pytest.param(plain(), plain(content_type='text/html'), 2.0, REFRESH,
+                 id='plain-content-type-differs-refreshes'),
+    pytest.param(slo(), slo(content_type='video/mp4'), 2.0, REFRESH,
+                 id='slo-content-type-differs-refreshes'),
     # version symlinks are the current version, copied as plain data
     pytest.param(version_symlink(), plain(), 2.0, SKIP,
                  id='version-symlink-equals-plain-copy'),
@@ -135,6 +148,20 @@ CASES = [
                  id='version-symlink-compared-by-bytes'),
     pytest.param(version_symlink(symlink_path='/v1/AUTH_a/x/y'), plain(),
                  2.0, SKIP, id='version-symlink-path-not-compared'),
+    # ... and a user's symlink as the current version looks like data
+    pytest.param(version_symlink(hash=MD5_EMPTY, bytes=0,
+                                 content_type='application/symlink'),
+                 symlink(), 2.0, SKIP, id='versioned-empty-fits-dynamic-link'),
+    pytest.param(version_symlink(), symlink(), 2.0, COPY,
+                 id='versioned-data-does-not-fit-dynamic-link'),
+    pytest.param(version_symlink(), static_symlink(content_type='text/plain'),
+                 2.0, SKIP, id='versioned-data-fits-static-link-to-it'),
+    pytest.param(version_symlink(hash=MD5_B), static_symlink(), 2.0, COPY,
+                 id='versioned-data-differs-from-static-link-target'),
+    pytest.param(version_symlink(hash=MD5_EMPTY, bytes=0,
+                                 last_modified=ts(30)),
+                 symlink(last_modified=ts(5)), 2.0, REFRESH,
+                 id='versioned-changed-after-link-copy-refreshes'),
     # timestamps
     pytest.param(plain(), plain(last_modified=T0), 2.0, SKIP,
                  id='equal-timestamps-skip'),
@@ -146,46 +173,47 @@ CASES = [
                  id='timestamp-without-microseconds-equals-zero-micro'),
     pytest.param(plain(), plain(last_modified=ts(3)), 2.0, SKIP,
                  id='dest-newer-by-more-than-settle-skips'),
-    pytest.param(plain(), plain(last_modified=ts(1, 500000)), 2.0, POST,
-                 id='dest-newer-by-less-than-settle-posts'),
-    pytest.param(plain(), plain(last_modified=ts(2)), 2.0, POST,
-                 id='dest-newer-by-exactly-settle-posts'),
+    pytest.param(plain(), plain(last_modified=ts(1, 500000)), 2.0, REFRESH,
+                 id='dest-newer-by-less-than-settle-refreshes'),
+    pytest.param(plain(), plain(last_modified=ts(2)), 2.0, REFRESH,
+                 id='dest-newer-by-exactly-settle-refreshes'),
     pytest.param(plain(), plain(last_modified=ts(2, 10)), 2.0, SKIP,
                  id='dest-newer-by-settle-plus-10us-skips'),
     pytest.param(plain(last_modified=ts(30)), plain(last_modified=ts(5)),
-                 2.0, POST, id='origin-newer-after-copy-posts'),
+                 2.0, REFRESH, id='origin-newer-after-copy-refreshes'),
     pytest.param(plain(last_modified=ts(5, 10)), plain(last_modified=ts(5)),
-                 2.0, POST, id='origin-newer-by-10us-posts'),
+                 2.0, REFRESH, id='origin-newer-by-10us-refreshes'),
     pytest.param(plain(last_modified='2024-05-01T10:00:30'),
-                 plain(last_modified=ts(0, 999990)), 2.0, POST,
-                 id='origin-newer-mixed-precision-posts'),
+                 plain(last_modified=ts(0, 999990)), 2.0, REFRESH,
+                 id='origin-newer-mixed-precision-refreshes'),
     pytest.param(plain(), plain(last_modified='2024-05-01T10:00:03'), 2.0,
                  SKIP, id='dest-newer-without-microseconds-skips'),
     pytest.param(plain(), plain(last_modified=ts(0, 10)), 0.0, SKIP,
                  id='settle-0-dest-newer-by-10us-skips'),
-    pytest.param(plain(last_modified=ts(0, 10)), plain(), 0.0, POST,
-                 id='settle-0-origin-newer-posts'),
+    pytest.param(plain(last_modified=ts(0, 10)), plain(), 0.0, REFRESH,
+                 id='settle-0-origin-newer-refreshes'),
     pytest.param(plain(), plain(), 0.0, SKIP,
                  id='settle-0-equal-skips'),
     pytest.param(plain(), plain(last_modified=ts(40)), 30.0, SKIP,
                  id='large-settle-dest-far-newer-skips'),
-    pytest.param(plain(), plain(last_modified=ts(20)), 30.0, POST,
-                 id='large-settle-dest-newer-within-window-posts'),
+    pytest.param(plain(), plain(last_modified=ts(20)), 30.0, REFRESH,
+                 id='large-settle-dest-newer-within-window-refreshes'),
     pytest.param(plain(), plain(last_modified='2024-05-01T09:59:59.000000'),
-                 2.0, POST, id='dest-older-posts'),
+                 2.0, REFRESH, id='dest-older-refreshes'),
     # content checks come before timestamps
     pytest.param(plain(last_modified=ts(0)),
                  plain(hash=MD5_B, last_modified=ts(50)), 2.0, COPY,
                  id='content-differs-copies-even-if-dest-newer'),
     pytest.param(plain(), plain(content_type='a/b', last_modified=ts(50)),
-                 2.0, POST, id='content-type-differs-posts-even-if-newer'),
+                 2.0, REFRESH, id='content-type-differs-posts-even-if-newer'),
     pytest.param(symlink(), symlink(content_type='a/b',
                                     last_modified=ts(50)),
-                 2.0, COPY, id='symlink-content-type-copies-even-if-newer'),
+                 2.0, REFRESH,
+                 id='symlink-content-type-refreshes-even-if-newer'),
     pytest.param(slo(), slo(hash=MD5_EMPTY, last_modified=ts(50)), 2.0, SKIP,
                  id='slo-copied-later-skips'),
     pytest.param(symlink(last_modified=ts(30)), symlink(last_modified=ts(5)),
-                 2.0, POST, id='symlink-origin-newer-posts'),
+                 2.0, REFRESH, id='symlink-origin-newer-refreshes'),
 ]
 
 
@@ -198,7 +226,7 @@ def test_decide_object(origin, dest, settle, expected):
 
 def test_decide_object_default_settle_is_two_seconds():
     assert decide.decide_object(
-        plain(), plain(last_modified=ts(1, 900000))).action == POST
+        plain(), plain(last_modified=ts(1, 900000))).action == REFRESH
     assert decide.decide_object(
         plain(), plain(last_modified=ts(2, 100000))).action == SKIP
 
@@ -256,11 +284,6 @@ def test_content_key(row, expected):
     assert decide.content_key(row) == expected
 
 
-def test_content_key_with_explicit_kind_overrides_row_kind():
-    assert decide.content_key(symlink(), kind=decide.PLAIN) == (
-        'plain', MD5_EMPTY, 0)
-
-
 def test_content_key_ignores_content_type_and_timestamp():
     a = plain(content_type='x/y', last_modified=ts(9))
     assert decide.content_key(a) == decide.content_key(plain())
@@ -314,3 +337,54 @@ def test_rounded_equal_timestamps_decide_skip():
     o = plain(last_modified='2024-05-01T10:00:00.000011')
     d = plain(last_modified='2024-05-01T10:00:00.000012')
     assert decide.decide_object(o, d, 0.0).action == SKIP
+
+
+def test_version_id_from_the_pointer_path():
+    assert decide.version_id(version_symlink(
+        symlink_path='/v1/AUTH_a/c/o%20x?version-id=1796.12345')) == \
+        '1796.12345'
+    assert decide.version_id(plain()) is None
+
+
+def head(**kw):
+    """Headers of an origin HEAD (symlink=get)."""
+    h = {'etag': MD5_A, 'content-length': '1', 'content-type': 'text/plain'}
+    h.update(kw)
+    return h
+
+
+SLO_HEAD = head(etag='"%s"' % MD5_B, **{'content-length': str(3 * 1048576),
+                                        'x-static-large-object': 'True'})
+
+# (origin HEAD, origin row, destination row, expected)
+AFTER_REFRESH = [
+    pytest.param(head(), plain(last_modified=ts(30)), plain(), REFRESH,
+                 id='same-content-posts-metadata'),
+    pytest.param(head(etag=MD5_B), plain(), plain(), COPY,
+                 id='content-changed-since-listing-copies'),
+    pytest.param(head(**{'x-symlink-target': 'c/t'}), plain(), symlink(),
+                 COPY, id='symlink-is-rewritten'),
+    pytest.param(head(**{'x-symlink-target': 'c/t'}),
+                 version_symlink(hash=MD5_EMPTY, bytes=0), plain(
+                     hash=MD5_EMPTY, bytes=0), COPY,
+                 id='versioned-row-that-is-a-link-is-copied'),
+    pytest.param(SLO_HEAD, plain(bytes=3 * 1048576,
+                                 content_type='application/octet-stream'),
+                 slo(), SKIP, id='legacy-manifest-in-sync-skips'),
+    pytest.param(SLO_HEAD, plain(bytes=3 * 1048576, last_modified=ts(30)),
+                 slo(), REFRESH, id='legacy-manifest-changed-posts'),
+    pytest.param(head(etag='"%s"' % MD5_A, **{
+        'content-length': str(3 * 1048576), 'x-static-large-object': 'True'}),
+        plain(bytes=3 * 1048576), slo(), COPY,
+        id='legacy-manifest-other-segments-copies'),
+    pytest.param(head(etag=MD5_EMPTY, **{'content-length': '0'}),
+                 plain(hash=MD5_EMPTY, bytes=0, last_modified=ts(30)),
+                 slo(), COPY, id='manifest-replaced-by-plain-copies'),
+]
+
+
+@pytest.mark.parametrize('headers,origin,dest,expected', AFTER_REFRESH)
+def test_after_refresh(headers, origin, dest, expected):
+    decision = decide.after_refresh(headers, origin, dest, 2.0)
+    assert decision.action == expected
+    assert decision.reason

@@ -275,13 +275,33 @@ def test_storage_policy_mismatch_is_an_error_for_that_container(
     assert report.exit_code == 1
 
 
-def test_missing_origin_account_is_an_error_and_deletes_nothing(
+def test_missing_origin_account_withholds_everything_even_mass_delete(
         world, origin, dest):
     seed(dest, {'c': {'o': b'1'}})
     before = view(dest)
     report = fakes.run_sync(origin, dest, allow_mass_delete=True)
     assert view(dest) == before
-    assert report.exit_code == 1
+    assert [(w['scope'], w['count']) for w in report.withheld] == [
+        ('AUTH_a', 1)]
+    assert 'nonexistent' in report.withheld[0]['reason']
+    assert report.exit_code == 3
+
+
+def test_missing_origin_account_with_nothing_on_destination_warns(
+        world, origin, dest):
+    report = fakes.run_sync(origin, dest)
+    assert [w['scope'] for w in report.warnings] == ['AUTH_a']
+    assert report.counts['accounts_missing_on_origin'] == 1
+    assert calls_since(world, 0, 'dest', WRITES) == []
+    assert report.exit_code == 0
+
+
+def test_approved_deletions_of_a_missing_origin_account(
+        world, origin, dest):
+    seed(dest, {'c': {'o': b'1'}})
+    report = fakes.run_sync(origin, dest, approvals={'AUTH_a': 1})
+    assert dest.names(ACCOUNT) == []
+    assert report.exit_code == 0
 
 
 # --- metadata ----------------------------------------------------------
@@ -439,7 +459,7 @@ def test_empty_origin_container_withholds_deletes(world, origin, dest):
     seed(origin, {'c': {}})
     seed(dest, {'c': {'a': b'1', 'b': b'2', 'c': b'3'}})
 
-    report = fakes.run_sync(origin, dest)
+    report = fakes.run_sync(origin, dest, delete_fraction_floor=3)
 
     assert deleted_objects(world) == []
     assert dest.names(ACCOUNT, 'c') == ['a', 'b', 'c']
@@ -448,12 +468,43 @@ def test_empty_origin_container_withholds_deletes(world, origin, dest):
     assert report.exit_code == 3
 
 
+def test_small_emptied_origin_container_is_emptied(world, origin, dest):
+    """Below delete_fraction_floor the origin HEAD of each object is the
+    guard: a container whose last objects went converges."""
+    seed(origin, {'c': {}})
+    seed(dest, {'c': {'a': b'1', 'b': b'2'}})
+    report = fakes.run_sync(origin, dest, delete_fraction_floor=3)
+    assert deleted_objects(world) == ['a', 'b']
+    assert report.exit_code == 0
+
+
+def test_approval_waives_the_rules_for_one_scope_only(world, origin, dest):
+    seed(origin, {'c': {}, 'd': {}})
+    seed(dest, {'c': {'a': b'1', 'b': b'2'}, 'd': {'x': b'', 'y': b''}})
+    report = fakes.run_sync(origin, dest, delete_fraction_floor=2,
+                            approvals={'AUTH_a/c': 2})
+    assert deleted_objects(world) == ['a', 'b']
+    assert [w['scope'] for w in report.withheld] == ['AUTH_a/d']
+    assert report.exit_code == 3
+
+
+def test_approval_for_fewer_deletions_than_found_approves_none(
+        world, origin, dest):
+    seed(origin, {'c': {}})
+    seed(dest, {'c': {'a': b'1', 'b': b'2'}})
+    report = fakes.run_sync(origin, dest, delete_fraction_floor=2,
+                            approvals={'AUTH_a/c': 1, 'AUTH_a/zz': 4})
+    assert deleted_objects(world) == []
+    assert report.exit_code == 3
+    assert [w['scope'] for w in report.warnings] == ['AUTH_a/zz']
+
+
 def test_empty_origin_account_withholds_container_deletes(
         world, origin, dest):
     seed(origin, {})
     seed(dest, {'c1': {'a': b'1'}, 'c2': {}})
 
-    report = fakes.run_sync(origin, dest)
+    report = fakes.run_sync(origin, dest, delete_fraction_floor=2)
 
     assert calls_since(world, 0, 'dest', ('DELETE',)) == []
     assert dest.names(ACCOUNT) == ['c1', 'c2']
@@ -538,12 +589,13 @@ def mass_delete_scenarios(origin, dest):
     seed(origin, {'emptied': {}, 'fraction': {'k': b''},
                   'budget': {'k1': b'', 'k2': b'', 'k3': b'', 'k4': b'',
                              'k5': b'', 'k6': b'', 'k7': b''}})
-    seed(dest, {'emptied': {'e1': b'', 'e2': b''},
+    seed(dest, {'emptied': {'e1': b'', 'e2': b'', 'e3': b'', 'e4': b''},
                 'fraction': {'k': b'', 'f1': b'', 'f2': b'', 'f3': b''},
                 'budget': {'b1': b'', 'b2': b'', 'b3': b'', 'k1': b'',
                            'k2': b'', 'k3': b'', 'k4': b'', 'k5': b'',
                            'k6': b'', 'k7': b''}})
-    return {'emptied': ['e1', 'e2'], 'fraction': ['f1', 'f2', 'f3'],
+    return {'emptied': ['e1', 'e2', 'e3', 'e4'],
+            'fraction': ['f1', 'f2', 'f3'],
             'budget': ['b1', 'b2', 'b3']}
 
 
@@ -706,7 +758,8 @@ def test_dry_run_plans_no_delete_that_a_real_run_would_withhold(
 def test_dry_run_reports_withheld_like_a_real_run(world, origin, dest):
     seed(origin, {'c': {}})
     seed(dest, {'c': {'a': b'', 'b': b''}})
-    report = fakes.run_sync(origin, dest, dry_run=True)
+    report = fakes.run_sync(origin, dest, dry_run=True,
+                            delete_fraction_floor=2)
     assert report.plan_stream.getvalue() == ''
     assert report.counts['deletes_withheld'] == 2
     assert report.exit_code == 3

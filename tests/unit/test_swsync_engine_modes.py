@@ -1,6 +1,9 @@
 """Engine behaviour around container versioning (§5.2, §5.3), preserved
 timestamps (§2.1, §2.2), storage policies (§3.2) and destination limits
 (§3.6), against the in-memory clusters of tests/unit/fakes.py."""
+import json
+
+import pytest
 
 from swsync.engine import Syncer
 from swsync.report import Report
@@ -362,3 +365,90 @@ def test_container_name_too_long_for_destination_is_refused(
                  info={'swift': {'max_container_name_length': 10}})
     assert dest.names(ACCOUNT) == ['ok']
     assert [e['scope'] for e in report.errors] == ['AUTH_a/' + 'c' * 20]
+
+
+# --- dry-run is a planner: its plan is the real run's writes -------------
+
+PLAN_METHOD = {'copy': 'PUT', 'post': 'POST', 'delete': 'DELETE',
+               'containers_created': 'PUT', 'containers_posted': 'POST',
+               'containers_deleted': 'DELETE', 'accounts_posted': 'POST'}
+
+
+def _planned(report):
+    out = []
+    for line in report.plan_stream.getvalue().splitlines():
+        item = json.loads(line)
+        path = '/'.join(item[k] for k in ('account', 'container', 'object')
+                        if k in item)
+        out.append((PLAN_METHOD[item['action']], path))
+    return sorted(out)
+
+
+def _written(world, mark):
+    return sorted((c.method, '/'.join(c.parts)) for c in world.log[mark:]
+                  if c.side == 'dest' and
+                  c.method in ('PUT', 'POST', 'DELETE'))
+
+
+def _busy_origin(world, origin, dest):
+    """A bit of everything: versioned and quota'd containers holding an
+    SLO and a static link, a metadata change, a deletion, a container gone
+    from the origin."""
+    segments = [{'path': '/kept/seg', 'etag': fakes.md5(b'segment'),
+                 'size_bytes': 7}]
+    origin.add_account(ACCOUNT, {'x-account-meta-a': '1'})
+    origin.add_container(ACCOUNT, 'arch')
+    origin.add_container(ACCOUNT, 'kept', meta={
+        'x-versions-location': 'arch',
+        'x-container-meta-quota-count': '10'})
+    origin.add_object(ACCOUNT, 'kept', 'seg', b'segment')
+    origin.add_object(ACCOUNT, 'kept', 'slo', slo=segments)
+    origin.add_object(ACCOUNT, 'kept', 'pin', symlink='kept/seg',
+                      symlink_etag=fakes.md5(b'segment'))
+    origin.add_object(ACCOUNT, 'kept', 'meta', b'm')
+    origin.add_object(ACCOUNT, 'kept', 'gone', b'g')
+    origin.add_container(ACCOUNT, 'dropped')
+    origin.add_object(ACCOUNT, 'dropped', 'x', b'x')
+
+
+@pytest.mark.parametrize('step', ['first-sync', 'changes'])
+def test_dry_run_plan_is_exactly_the_real_runs_writes(world, origin, dest,
+                                                      step):
+    _busy_origin(world, origin, dest)
+    if step == 'changes':
+        world.advance(100)
+        assert fakes.run_sync(origin, dest).exit_code == 0
+        world.advance(100)
+        origin.obj(ACCOUNT, 'kept', 'meta').meta['x-object-meta-new'] = '1'
+        origin.obj(ACCOUNT, 'kept', 'meta').timestamp = world.now
+        del origin.accounts[ACCOUNT].containers['kept'].objects['gone']
+        del origin.accounts[ACCOUNT].containers['dropped']
+        origin.accounts[ACCOUNT].meta['x-account-meta-a'] = '2'
+        world.advance(100)
+    mark = len(world.log)
+    plan = fakes.run_sync(origin, dest, dry_run=True)
+    assert _written(world, mark) == []
+    mark = len(world.log)
+    real = fakes.run_sync(origin, dest)
+    assert real.exit_code == 0, real.errors
+    written = _written(world, mark)
+    assert written
+    assert _planned(plan) == written
+    assert plan.summary().startswith('swsync (dry run): would copy')
+    for outcome in ('objects_copied', 'slos_copied', 'symlinks_copied',
+                    'objects_posted', 'objects_deleted',
+                    'containers_created', 'containers_deleted'):
+        assert plan.counts[outcome] == real.counts[outcome], outcome
+
+
+def test_plan_lines_are_one_json_object_each(world, origin, dest):
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_object(ACCOUNT, 'c', 'a\nb \u65e5', b'x')
+    report = fakes.run_sync(origin, dest, dry_run=True)
+    lines = report.plan_stream.getvalue().splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {'action': 'containers_created', 'account': ACCOUNT,
+         'container': 'c', 'reason': 'missing on destination'},
+        {'action': 'copy', 'account': ACCOUNT, 'container': 'c',
+         'object': 'a\nb \u65e5', 'reason': 'missing on destination'}]

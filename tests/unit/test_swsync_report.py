@@ -1,5 +1,4 @@
 """Counters, exit codes, the JSON report and dry-run plan lines."""
-import io
 import json
 
 import pytest
@@ -114,38 +113,6 @@ def test_duration_uses_finish_time():
     assert r.as_dict()['duration_seconds'] == 12.5
 
 
-def test_plan_lines_are_json_one_per_action():
-    out = io.StringIO()
-    r = Report(plan_stream=out)
-    r.plan('copy', 'missing on destination', 'AUTH_a', 'c', 'd/\u65e5')
-    r.plan('containers_created', 'missing on destination', 'AUTH_a', 'c')
-    r.plan('accounts_posted', 'account metadata differs', 'AUTH_a')
-    lines = out.getvalue().splitlines()
-    assert [json.loads(line) for line in lines] == [
-        {'action': 'copy', 'account': 'AUTH_a', 'container': 'c',
-         'object': 'd/\u65e5', 'reason': 'missing on destination'},
-        {'action': 'containers_created', 'account': 'AUTH_a',
-         'container': 'c', 'reason': 'missing on destination'},
-        {'action': 'accounts_posted', 'account': 'AUTH_a',
-         'reason': 'account metadata differs'},
-    ]
-    assert r.counts['planned_copy'] == 1
-    assert r.counts['planned_containers_created'] == 1
-
-
-def test_plan_line_keeps_newline_in_name_inside_one_line():
-    out = io.StringIO()
-    Report(plan_stream=out).plan('delete', 'r', 'AUTH_a', 'c', 'a\nb')
-    lines = out.getvalue().splitlines()
-    assert len(lines) == 1
-    assert json.loads(lines[0])['object'] == 'a\nb'
-
-
-def test_plan_defaults_to_stdout(capsys):
-    Report().plan('copy', 'why', 'AUTH_a', 'c', 'o')
-    assert json.loads(capsys.readouterr().out)['object'] == 'o'
-
-
 def test_summary_names_the_counts():
     r = Report()
     r.count('objects_copied', 3)
@@ -153,7 +120,38 @@ def test_summary_names_the_counts():
     r.count('objects_deleted', 2)
     r.withhold('s', 'x', 4)
     r.finish()
+    r.count('slos_copied', 1)
+    r.count('symlinks_copied', 2)
+    r.warn('AUTH_x', 'w')
     s = r.summary()
-    assert '3 copied (30 bytes)' in s
+    assert s.startswith('swsync: copied 6 objects (30 bytes; 1 SLO '
+                        'manifests, 2 symlinks)')
     assert '2 deleted' in s
+    assert '1 warnings' in s
     assert '4 deletions withheld' in s
+
+
+def test_dry_run_summary_says_what_would_be_done():
+    r = Report(dry_run=True)
+    r.count('objects_copied', 3)
+    assert r.summary().startswith('swsync (dry run): would copy 3 objects')
+
+
+def test_interrupted_run_exits_128_plus_the_signal():
+    r = Report()
+    r.error('x', 'failed')
+    r.interrupted_by = 15
+    assert r.exit_code == 143
+    assert r.as_dict()['interrupted'] is True
+    assert r.summary().endswith('(interrupted)')
+
+
+def test_report_file_is_replaced_atomically(tmp_path):
+    path = tmp_path / 'run.json'
+    path.write_text('old')
+    r = Report()
+    r.warn('AUTH_a', 'note')
+    r.write(str(path))
+    data = json.loads(path.read_text())
+    assert data['warnings'] == [{'scope': 'AUTH_a', 'warning': 'note'}]
+    assert [p.name for p in tmp_path.iterdir()] == ['run.json']

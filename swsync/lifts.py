@@ -1,0 +1,123 @@
+"""Destination container settings that would get in the way of swsync's
+own writes: lifted before the first write, restored on every way out.
+
+* Versioning flags. With legacy versioning (X-Versions-Location,
+  X-History-Location) an overwrite archives the old destination copy and
+  a DELETE in stack mode *restores* the previous version; with new-style
+  versioning (X-Versions-Enabled) every write makes a version.
+* Container quotas (X-Container-Meta-Quota-Bytes/-Count). They bind the
+  reseller admin too: an origin container frozen by its quota (or over
+  it) could never be mirrored.
+
+Such settings are not sent when the destination container is created;
+``ContainerSettings`` makes the destination's equal to the origin's after
+the container's last write, and lifts them (once) before a write when
+they are set. ``Restorer`` keeps every container whose settings are
+lifted, so the run can restore them all when it ends for any reason:
+success, error or signal.
+"""
+from swsync import green
+
+VERSIONING = ('x-versions-location', 'x-history-location',
+              'x-versions-enabled')
+QUOTAS = ('x-container-meta-quota-bytes', 'x-container-meta-quota-count')
+LIFTED = VERSIONING + QUOTAS
+
+
+def _off(name):
+    """The value that switches a setting off (a POST merges; an empty
+    value removes a key, except for X-Versions-Enabled)."""
+    return 'false' if name == 'x-versions-enabled' else ''
+
+
+def split(meta):
+    """(settings swsync lifts, the rest) of container metadata. A setting
+    that is off ('' or X-Versions-Enabled: false) is not a setting."""
+    lifted, rest = {}, {}
+    for key, value in meta.items():
+        if key in LIFTED:
+            if value and not (key == 'x-versions-enabled' and
+                              value.lower() == 'false'):
+                lifted[key] = value
+        else:
+            rest[key] = value
+    return lifted, rest
+
+
+class ContainerSettings:
+    """The lifted settings of one destination container during a run.
+
+    ``writer`` is the action layer (real or dry-run planner): only its
+    ``post_container`` is used. ``pending`` counts work still to come for
+    the container (manifests and links written in a later phase), so the
+    settings are restored only after the last write.
+    """
+
+    def __init__(self, writer, restorer, account, container, origin,
+                 current):
+        self.writer = writer
+        self.restorer = restorer
+        self.account = account
+        self.container = container
+        self.origin = dict(origin)
+        self.current = dict(current)
+        self.pending = 0
+        self._lock = green.Lock()
+        if self.current != self.origin:
+            restorer.track(self)
+
+    def before_write(self):
+        """Lift whatever is set, once, before swsync writes."""
+        with self._lock:
+            if not self.current:
+                return
+            self.restorer.track(self)
+            self.writer.post_container(
+                self.account, self.container,
+                {k: _off(k) for k in self.current},
+                reason='lift %s before writing' % ', '.join(
+                    sorted(self.current)))
+            self.current = {}
+
+    def finish(self):
+        """Make the destination settings equal to the origin's; True when
+        that took a request."""
+        with self._lock:
+            if self.pending or self.current == self.origin:
+                if not self.pending:
+                    self.restorer.untrack(self)
+                return False
+            update = {k: _off(k) for k in self.current
+                      if k not in self.origin}
+            update.update(self.origin)
+            self.writer.post_container(
+                self.account, self.container, update,
+                reason='set %s as on the origin' % ', '.join(
+                    sorted(update)))
+            self.current = dict(self.origin)
+            self.restorer.untrack(self)
+            return True
+
+
+class Restorer:
+    """Every container whose settings are lifted right now."""
+
+    def __init__(self):
+        self._lifted = {}
+
+    def track(self, settings):
+        self._lifted[(settings.account, settings.container)] = settings
+
+    def untrack(self, settings):
+        self._lifted.pop((settings.account, settings.container), None)
+
+    def restore_all(self, on_error):
+        """Restore what is still lifted (the run is ending); a failure is
+        passed to ``on_error(scope, exc)`` and the others go on."""
+        for settings in list(self._lifted.values()):
+            settings.pending = 0
+            try:
+                settings.finish()
+            except Exception as exc:
+                on_error('%s/%s' % (settings.account, settings.container),
+                         exc)

@@ -1,0 +1,104 @@
+"""When deletions found by a walk may be carried out. Pure: no I/O.
+
+A walk proposes deleting what is on the destination but not in the
+origin listing. Listings can be wrong (a stale replica, a fake answer for
+a missing account, a broken proxy), so every deletion also needs an
+origin HEAD answering 404 (done by the actions), and a scope's deletions
+are withheld, reported and left for the operator when:
+
+1. the origin listing of the scope was not read completely (always);
+2. the origin account looks nonexistent (a proxy with account_autocreate
+   answers an empty listing for any name, or it answered 404/410);
+3. the origin listing is empty while the destination holds at least
+   ``delete_fraction_floor`` items of the scope;
+4. more than ``max_delete_fraction`` of a scope holding at least
+   ``delete_fraction_floor`` destination items would go;
+5. the run's ``max_deletes`` budget is spent.
+
+Rules 2 to 5 can be waived for one scope and one run by an approval
+(``--approve-deletes SCOPE:COUNT``): the operator read the withheld count
+in the report and approves up to that many deletions of that scope.
+Approved deletions do not spend the run's budget. Rule 1 and the origin
+HEAD cannot be waived.
+"""
+from dataclasses import dataclass
+
+from swsync.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    reason: str = ''
+    approved: bool = False
+
+
+def parse_approvals(values):
+    """``SCOPE:COUNT`` strings -> {scope: count}. The count is after the
+    last colon (names may contain colons)."""
+    approvals = {}
+    for value in values or ():
+        scope, sep, count = value.rpartition(':')
+        if not sep or not scope or not count.isdigit():
+            raise ConfigError('--approve-deletes %r: expected SCOPE:COUNT, '
+                              'e.g. AUTH_test/photos:120' % value)
+        approvals[scope] = int(count)
+    return approvals
+
+
+class DeletePolicy:
+    """The rules above for one run; ``budget`` is ``max_deletes`` (0 or
+    None: no cap)."""
+
+    def __init__(self, max_deletes, max_fraction, floor, allow_mass=False,
+                 approvals=None):
+        self.remaining = None if (allow_mass or not max_deletes) \
+            else max_deletes
+        self.max_fraction = max_fraction
+        self.floor = floor
+        self.allow_mass = allow_mass
+        self.approvals = dict(approvals or {})
+        self.used_approvals = set()
+
+    def verdict(self, scope, n, origin_count, dest_count, origin_gone=False,
+                account_missing=False):
+        """May ``n`` of the ``dest_count`` destination items of ``scope``
+        be deleted? ``origin_gone``: the scope itself is confirmed absent
+        on the origin (a container HEAD answered 404), so an empty origin
+        listing is expected."""
+        approved = self.approvals.get(scope)
+        if approved is not None:
+            self.used_approvals.add(scope)
+            if n <= approved:
+                return Verdict(True, 'approved for %d' % approved,
+                               approved=True)
+        withheld = self._rule(n, origin_count, dest_count, origin_gone,
+                              account_missing)
+        if not withheld and self.remaining is not None:
+            if n > self.remaining:
+                withheld = 'over max_deletes for this run'
+            else:
+                self.remaining -= n
+        if withheld and approved is not None:
+            withheld += ' (approved for %d only)' % approved
+        return Verdict(not withheld, withheld or '')
+
+    def _rule(self, n, origin_count, dest_count, origin_gone,
+              account_missing):
+        if account_missing:
+            return ('the origin account looks nonexistent (an empty '
+                    'autocreated listing, or 404/410)')
+        if self.allow_mass or origin_gone:
+            return None
+        if dest_count >= self.floor:
+            if origin_count == 0:
+                return 'origin listing is empty but the destination is not'
+            if n > self.max_fraction * dest_count:
+                return ('%d of %d would be deleted, over '
+                        'max_delete_fraction %.2f' % (n, dest_count,
+                                                      self.max_fraction))
+        return None
+
+    def unused_approvals(self):
+        """Approvals for scopes that had no deletion to approve."""
+        return sorted(set(self.approvals) - self.used_approvals)

@@ -1,0 +1,57 @@
+"""The unit of object work, and the runner that reports its failures."""
+import logging
+from dataclasses import dataclass
+from typing import Optional
+
+from swsync import decide
+from swsync.errors import SyncError
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass
+class ObjectTask:
+    """One object to act on: its two listing rows and what was decided.
+
+    ``settings`` are the destination container's lifted settings, lifted
+    before the first write and restored after the last.
+    """
+    account: str
+    container: str
+    name: str
+    origin: Optional[dict]
+    dest: Optional[dict]
+    decision: decide.Decision
+    settings: object = None
+    failure: Exception = None   # why a deferred write was refused
+
+    @property
+    def scope(self):
+        return '%s/%s/%s' % (self.account, self.container, self.name)
+
+    @property
+    def needs_targets_first(self):
+        """SLO manifests and static symlinks: the destination checks their
+        segments or target when they are written, so they go after
+        everything else of the account."""
+        row = self.origin or {}
+        kind = decide.object_kind(row)
+        return kind == decide.SLO or (kind == decide.SYMLINK and
+                                      'symlink_etag' in row)
+
+
+def guarded(report, scope, fn, *args):
+    """Run one task; every exception is reported, none stops the run.
+
+    A SyncError is an expected failure with its cause; anything else is a
+    bug, logged with its traceback and reported as an internal error.
+    Returns ``fn``'s result, or None when it failed.
+    """
+    try:
+        return fn(*args)
+    except SyncError as exc:
+        report.error(scope, exc)
+    except Exception as exc:
+        LOG.exception('unexpected error on %s', scope)
+        report.error(scope, 'internal error: %r' % exc)
+    return None
