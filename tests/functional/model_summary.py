@@ -46,13 +46,14 @@ def load(dirs):
 def signature(failure):
     text = json.dumps(failure, ensure_ascii=False)
     for name, invariant, pattern in SIGNATURES:
-        if invariant not in (None, failure.get('invariant')):
+        if invariant is not None and invariant not in (
+                failure.get('invariant') or '').split(','):
             continue
         if re.search(pattern, text):
             return name
-    first = (failure.get('detail') or '').splitlines()
-    first = first[1] if len(first) > 1 and first[0].endswith(':') else \
-        (first[0] if first else '')
+    lines = (failure.get('detail') or '').splitlines()
+    first = lines[1] if len(lines) > 1 and lines[0].endswith(':') else \
+        (lines[0] if lines else '')
     first = re.sub(r'AUTH_\w+', 'AUTH_*', first)
     first = re.sub(r'\d+', 'N', first)
     return '%s: %s' % (failure.get('invariant'), first[:120])

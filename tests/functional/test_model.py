@@ -78,7 +78,8 @@ def parse_seeds(text):
 
 
 def regression_seeds():
-    """(seed, generator version, comment) from model_seeds.txt."""
+    """(seed, generator version, ops, avoid, comment) from
+    model_seeds.txt: ``SEED vVERSION OPS [avoid=a,b]  # what it found``."""
     out = []
     if not os.path.exists(SEEDS_FILE):
         return out
@@ -91,7 +92,10 @@ def regression_seeds():
             version = int(fields[1].lstrip('v')) if len(fields) > 1 \
                 else mdl.GENERATOR_VERSION
             ops = int(fields[2]) if len(fields) > 2 else 14
-            out.append((int(fields[0]), version, ops, comment.strip()))
+            avoid = [f for field in fields[3:] if field.startswith('avoid=')
+                     for f in field[6:].split(',') if f]
+            seed = int(fields[0])
+            out.append((seed, version, ops, avoid, comment.strip()))
     return out
 
 
@@ -109,7 +113,14 @@ def avoided():
 
 
 def budget_seeds():
-    return parse_seeds(os.environ.get('SWIFTSYNC_MODEL_SEEDS', '1-20'))
+    """The budget, less the seeds the regression list runs anyway."""
+    ops = int(os.environ.get('SWIFTSYNC_MODEL_OPS') or 14)
+    known = {(seed, ops) for seed, version, n, avoid, _c in
+             regression_seeds()
+             if version == mdl.GENERATOR_VERSION and n == ops and not avoid}
+    return [s for s in parse_seeds(os.environ.get('SWIFTSYNC_MODEL_SEEDS',
+                                                  '1-20'))
+            if (s, ops) not in known]
 
 
 def fuzz_seeds():
@@ -165,6 +176,7 @@ class Sequence:
                       'exit_codes': {}, 'swsync_seconds': 0.0,
                       'check_seconds': 0.0}
         self.current = None
+        self.violations = []
         self.started = time.time()
 
     # --- playing --------------------------------------------------------
@@ -194,9 +206,7 @@ class Sequence:
         if op['op'] == 'sync':
             getattr(self, 'sync_' + op['mode'])(op)
         elif op['op'] == 'final':
-            run = self.quiet_pair(op)
-            self.require('I5', run.rc == 0, 'final quiet run exit %s' %
-                         run.rc, run)
+            self.quiet_pair(op, final=True)
         else:
             op['status'] = self.executor.apply(op)
             self.stats['ops'] += 1
@@ -295,7 +305,7 @@ class Sequence:
         return run
 
     def sync_normal(self, step):
-        return self.swsync('normal')
+        self.checkpoint(self.swsync('normal'))
 
     def sync_fault(self, step):
         proxies = [None, None]
@@ -308,23 +318,50 @@ class Sequence:
                 proxies[0] = op
             if step['side'] in ('destination', 'both'):
                 proxies[1] = dp
-            self.swsync('fault', proxies, timeout=step.get('timeout'))
+            run = self.swsync('fault', proxies,
+                              timeout=step.get('timeout'))
             injected = op.injected + dp.injected
         step['injected'] = len(injected)
         self.stats['faults_injected'] += len(injected)
+        self.checkpoint(run)
         self.quiet_pair(step)
 
     def fault_rule(self, step, which):
-        rng = random.Random(step['rseed'] * 2 + which)
+        """Random faults (p503, reset, truncate, delays, from rseed), and
+        explicit ones: ``rules``, each {side, method, level (info,
+        account, container, object), name (the object's), status or
+        fault ('truncate', 'reset'), times}."""
+        rng = random.Random(step.get('rseed', 0) * 2 + which)
         delays = {'left': step.get('delays', 0)}
-
         spare_heads = 'preflight-faults' in self.avoid
+        side = ('origin', 'destination')[which]
+        rules = [dict(r) for r in step.get('rules', ())
+                 if r.get('side', 'origin') == side]
+        levels = {2: 'account', 3: 'container'}
+
+        def explicit(method, path):
+            level = 'info' if path == '/info' else \
+                levels.get(path.count('/'), 'object')
+            for r in rules:
+                if r.get('times', 1) > 0 and r.get('method', method) == \
+                        method and r.get('level', level) == level and \
+                        path.endswith('/' + r.get('name', '')):
+                    r['times'] = r.get('times', 1) - 1
+                    if r.get('fault') == 'truncate':
+                        return Fault(truncate=True)
+                    if r.get('fault') == 'reset':
+                        return Fault(reset_request=True)
+                    return r.get('status', 503)
+            return None
 
         def rule(method, path, query):
             is_object = path.count('/') >= 4
+            status = explicit(method, path)
+            if status is not None:
+                return status
             if spare_heads and method == 'HEAD' and path.count('/') == 2:
                 return None
-            if rng.random() < step['p503']:
+            if rng.random() < step.get('p503', 0):
                 return 503
             if step.get('reset') and method == 'PUT' and \
                     rng.random() < step['reset']:
@@ -358,9 +395,10 @@ class Sequence:
                 touched.add(self._where(op))
                 op['status'] = self.executor.apply(op)
                 executed.append(op)
-        self.swsync('race', concurrent=touched, during=racer)
+        run = self.swsync('race', concurrent=touched, during=racer)
         step['race'] = executed
         self.stats['ops'] += len(executed)
+        self.checkpoint(run)
         self.quiet_pair(step)
 
     def sync_hook(self, step):
@@ -397,23 +435,25 @@ class Sequence:
                     return Fault(**{hook['when']: fire(i, hook)})
             return None
         with FaultProxy(self.origin.proxy_port, rule) as op:
-            self.swsync('hook', (op, None), concurrent=touched)
+            run = self.swsync('hook', (op, None), concurrent=touched)
         step['fired'] = sorted(i for i, _op in fired)
         for i, op in fired:
             step['hooks'][i]['status'] = op['status']
         self.stats['ops'] += len(fired)
+        self.checkpoint(run)
         self.quiet_pair(step)
 
     @staticmethod
     def _where(op):
         return (op['acct'], op.get('c'), op.get('o'))
 
-    def quiet_pair(self, step):
+    def quiet_pair(self, step, final=False):
         """settle, run, run again with no origin change: the second run
-        must make no object request and no write (I3)."""
+        must make no object request and no write (I3); at the end of a
+        sequence it must exit 0 (I5, and I1 then says no difference)."""
         self.verify_model()
         sh.settle()
-        self.swsync('quiet-1')
+        self.checkpoint(self.swsync('quiet-1'))
         run = self.swsync('quiet-2')
         checker = run.checker
         for side, reqs in zip(('origin', 'destination'), run.requests):
@@ -429,26 +469,29 @@ class Sequence:
             self.require('I3', not bad, 'quiet rerun touched the %s: %s '
                          '(E5/E7 exemptions: %s)' % (
                              side, '; '.join(bad[:15]),
-                             sorted(checker.exempt)[:10]), run)
+                             sorted(checker.exempt)[:10]))
+        if final:
+            self.require('I5', run.rc == 0, 'final quiet run exit %s' %
+                         run.rc)
+        self.checkpoint(run)
         return run
 
     # --- invariants ---------------------------------------------------------
     def check_exit(self, run):
-        self.require('I4', run.rc in EXIT_CODES, 'exit code %s' % run.rc,
-                     run)
+        self.require('I4', run.rc in EXIT_CODES, 'exit code %s' % run.rc)
         self.require('I4', 'Traceback (most recent call last)' not in
-                     (run.stderr or ''), 'traceback on stderr', run)
+                     (run.stderr or ''), 'traceback on stderr')
         if run.rc != 0:
             report = run.report or {}
             self.require('I4', bool(report.get('errors') or
                                     report.get('deletes_withheld')),
                          'exit %s without its cause in the JSON report '
                          '(report %s)' % (run.rc, 'missing' if run.report
-                                          is None else 'empty'), run)
+                                          is None else 'empty'))
         if run.report is not None:
             self.require('I4', run.report.get('exit_code') == run.rc,
                          'report exit_code %s != exit %s' % (
-                             run.report.get('exit_code'), run.rc), run)
+                             run.report.get('exit_code'), run.rc))
 
     def check_deletes(self, run, touched):
         now = time.time()
@@ -466,7 +509,7 @@ class Sequence:
                 bad.append('%s/%s%s' % (acct, c, '' if o is None
                                         else '/' + o))
         self.require('I2', not bad, 'destination deleted what exists on '
-                     'the origin: %s' % '; '.join(bad), run)
+                     'the origin: %s' % '; '.join(bad))
 
     def check_mirror(self, run):
         started = time.time()
@@ -481,7 +524,7 @@ class Sequence:
                 self.stats['tolerated'].get(key, 0) + n
         if run.rc == 0:
             self.require('I1', not diffs, 'exit 0 but the mirror differs:'
-                         '\n  ' + '\n  '.join(diffs[:40]), run)
+                         '\n  ' + '\n  '.join(diffs[:40]))
 
     def verify_model(self):
         """The model is the test's own truth: it must match the origin
@@ -503,12 +546,21 @@ class Sequence:
                                                   sorted(names - mine),
                                                   sorted(mine - names)))
         self.require('MODEL', not problems, '; '.join(problems))
+        self.checkpoint()
 
-    def require(self, name, ok, detail, run=None):
-        if ok:
+    def require(self, name, ok, detail):
+        """Note a violation; checkpoint() fails with all of them."""
+        if not ok:
+            self.violations.append((name, detail))
+
+    def checkpoint(self, run=None):
+        if not self.violations:
             return
+        names = ','.join(sorted({n for n, _d in self.violations}))
+        detail = '\n'.join('%s: %s' % v for v in self.violations)
+        self.violations = []
         lines = ['%s violated in %s (seed %s, generator v%d, accounts %s)'
-                 % (name, self.label, self.seed, mdl.GENERATOR_VERSION,
+                 % (names, self.label, self.seed, mdl.GENERATOR_VERSION,
                     ', '.join(sorted(self.names.values()))),
                  detail]
         if run is not None:
@@ -522,13 +574,20 @@ class Sequence:
                     ensure_ascii=False)[:1000])
                 lines.append('report counts: %s' % json.dumps(
                     run.report.get('counts')))
-            lines.append('stderr tail: %s' % (run.stderr or '')[-1500:])
+            err = run.stderr or ''
+            lines.append('stderr: %s' % (err if len(err) < 3000 else
+                                         err[:1500] + ' [...] ' +
+                                         err[-1500:]))
         lines.append('operation log (replay: %s):' % self.log_path())
         lines.extend('  %3d %s' % (i, json.dumps(s, ensure_ascii=False))
                      for i, s in enumerate(self.log))
-        self.failure = {'invariant': name, 'detail': detail[:4000],
+        self.failure = {'invariant': names, 'detail': detail[:6000],
                         'step': len(self.log) - 1,
                         'rc': run.rc if run is not None else None}
+        if run is not None:
+            err = run.stderr or ''
+            self.failure['stderr'] = err if len(err) < 4000 else \
+                err[:2000] + ' [...] ' + err[-2000:]
         if run is not None and run.report:
             self.failure.update(
                 errors=run.report.get('errors', [])[:20],
@@ -573,15 +632,18 @@ def _run(origin, destination, tmp_path, out_dir, label, seed, **kw):
     seq.play()
 
 
-@pytest.mark.parametrize('seed,version,ops,comment', regression_seeds(),
-                         ids=['seed%d' % r[0] for r in regression_seeds()])
+@pytest.mark.parametrize(
+    'seed,version,ops,avoid,comment', regression_seeds(),
+    ids=['seed%d-%dops%s' % (r[0], r[2], '-avoid' if r[3] else '')
+         for r in regression_seeds()])
 def test_model_regression_seed(origin, destination, tmp_path, out_dir,
-                               seed, version, ops, comment):
+                               seed, version, ops, avoid, comment):
     """Seeds that once found a divergence (see the comment in
-    model_seeds.txt). A seed found by an older generator may no longer
-    draw the same operations: its JSON case replays them exactly."""
-    _run(origin, destination, tmp_path, out_dir, 'regression-%d' % seed,
-         seed, n_ops=ops, prefix='g')
+    model_seeds.txt; a seed drawn by an older generator version may no
+    longer draw the same operations: model_cases/ replays exact ones)."""
+    _run(origin, destination, tmp_path, out_dir,
+         'regression-%d-%d' % (seed, ops), seed, n_ops=ops,
+         prefix='g%d' % ops, avoid=avoid)
 
 
 @pytest.mark.parametrize('case', regression_cases())
