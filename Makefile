@@ -5,7 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test demo bench deps clean
+.PHONY: test demo bench fuzz deps clean
+
+# make fuzz SEEDS=1000-1100 OPS=40: the model-based test over many seeds
+SEEDS ?= 1000-1099
+OPS ?= 40
 
 $(BIN)/tox:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +30,9 @@ test: deps $(BIN)/tox
 
 demo: deps $(BIN)/swsync
 	$(BIN)/python tools/demo.py
+
+fuzz: deps $(BIN)/tox
+	SWIFTSYNC_FUZZ_SEEDS=$(SEEDS) SWIFTSYNC_FUZZ_OPS=$(OPS) $(BIN)/tox -e fuzz
 
 bench: $(BIN)/swsync
 	tools/install-deps --bench

@@ -1,0 +1,406 @@
+"""An independent mirror checker: is the destination a copy of the origin?
+
+Built on ``swiftapi.Admin`` only (raw requests, raw header values); it
+shares no code with swsync. It walks a set of accounts on both clusters
+and compares account metadata, containers (existence, metadata, ACLs,
+quotas, storage policy, versioning flags) and objects: listing fields
+(name, bytes, content_type and content identity), a full HEAD of every
+object (``multipart-manifest=get&symlink=get``; for new-style versioned
+rows the current version the row names, read with ``version-id``) and
+the MD5 of the bytes a plain GET serves (undecoded).
+
+The differences it tolerates are listed in ``TOLERATED``, and nowhere
+else: every place that lets a difference pass names its entry there.
+"""
+import collections
+import concurrent.futures
+import hashlib
+import threading
+import time
+import urllib.parse
+
+
+class Tolerance:
+    """One documented exception of the mirror contract."""
+
+    def __init__(self, key, doc):
+        self.key, self.doc = key, doc
+
+    def __repr__(self):
+        return '%s: %s' % (self.key, self.doc)
+
+
+TOLERATED = [
+    Tolerance('E1', 'Timestamps (last_modified, X-Timestamp, '
+                    'Last-Modified) are not compared.'),
+    Tolerance('E2', 'SLO manifests compare slo_etag, bytes and the bytes '
+                    'served, not their listing hash or manifest Etag; a '
+                    'static symlink to an SLO compares target path, '
+                    'slo_etag and symlink_bytes, not its symlink_etag / '
+                    'X-Symlink-Target-Etag.'),
+    Tolerance('E3', 'New-style versioning (X-Versions-Enabled): only the '
+                    'current version of each object is compared; '
+                    '?versions history is not carried.'),
+    Tolerance('E4', 'Legacy history-mode delete markers (application/'
+                    'x-deleted;swift_versions_deleted=1 in the archive of '
+                    'an X-History-Location container) are not carried.'),
+    Tolerance('E5', 'An object whose X-Delete-At is at or before the '
+                    'run start plus expiry_margin_seconds may be absent on '
+                    'the destination; an expired object (origin HEAD 404 '
+                    'although listed) is absent on both sides.'),
+    Tolerance('E6', 'Container sync settings (X-Container-Sync-To/-Key) '
+                    'are not carried.'),
+    Tolerance('E7', 'A static symlink that no longer matches its target '
+                    'on the origin (origin GET answers 409) may be absent '
+                    'on the destination.'),
+]
+TOLERATED_KEYS = frozenset(t.key for t in TOLERATED)
+
+DELETE_MARKER = 'application/x-deleted;swift_versions_deleted=1'
+
+ACCOUNT_PREFIXES = ('x-account-meta-', 'x-account-quota-')
+ACCOUNT_NAMES = ('x-account-access-control',)
+# E6: x-container-sync-to and x-container-sync-key are deliberately absent.
+CONTAINER_PREFIXES = ('x-container-meta-',)
+CONTAINER_NAMES = ('x-container-read', 'x-container-write',
+                   'x-storage-policy', 'x-versions-location',
+                   'x-history-location', 'x-versions-enabled')
+OBJECT_PREFIXES = ('x-object-meta-',)
+OBJECT_NAMES = ('content-type', 'content-encoding', 'content-disposition',
+                'content-language', 'cache-control', 'expires',
+                'x-robots-tag', 'x-delete-at', 'x-object-manifest',
+                'x-static-large-object', 'x-symlink-target',
+                'x-symlink-target-account', 'x-symlink-target-bytes')
+# Compared separately (E2): a static link to an SLO pins the manifest etag
+# of its own cluster.
+SYMLINK_ETAG = 'x-symlink-target-etag'
+
+SMALL = 1024 * 1024   # bodies up to this size are fetched and hashed
+WORKERS = 4           # objects compared at once
+
+
+def _select(headers, prefixes, names):
+    return {k.lower(): v for k, v in headers.items()
+            if k.lower().startswith(prefixes) or k.lower() in names}
+
+
+def strip_etag(value):
+    if value is None:
+        return None
+    return value.split(';')[0].strip().strip('"')
+
+
+def version_id(row):
+    """The version id a new-style versioned listing row points at."""
+    query = urllib.parse.urlsplit(row.get('symlink_path', '')).query
+    values = urllib.parse.parse_qs(query).get('version-id')
+    return values[0] if values else None
+
+
+def _true(value):
+    return (value or '').lower() in ('true', '1', 'yes', 'on')
+
+
+class Side:
+    """What one cluster says about one object."""
+
+    def __init__(self, admin, account, container, name, row):
+        self.row = row
+        self.version = version_id(row) if row.get('version_symlink') \
+            else None
+        params = {'multipart-manifest': 'get', 'symlink': 'get'}
+        if self.version:
+            params['version-id'] = self.version
+        self.head = admin.req('HEAD', account, container, name,
+                              params=params)
+        self.status = self.head.status_code
+        self.headers = {k.lower(): v for k, v in self.head.headers.items()}
+        self._admin = admin
+        self._where = (account, container, name)
+        self._served = None
+
+    @property
+    def kind(self):
+        if SYMLINK_ETAG in self.headers or \
+                'x-symlink-target' in self.headers:
+            return 'symlink'
+        if _true(self.headers.get('x-static-large-object')):
+            return 'slo'
+        if 'x-object-manifest' in self.headers:
+            return 'dlo'
+        return 'plain'
+
+    def served(self):
+        """(status, md5 of the undecoded body) of a plain GET, which
+        follows manifests, symlinks and version pointers."""
+        if self._served is None:
+            r = self._admin.req('GET', *self._where, stream=True)
+            status = r.status_code
+            try:
+                body = r.raw.read(decode_content=False) \
+                    if status == 200 else b''
+            except Exception as exc:
+                # e.g. an SLO whose segment changed: Swift stops mid-body
+                status, body = '200 then %s' % exc.__class__.__name__, b''
+            finally:
+                r.close()
+            self._served = (status, hashlib.md5(body).hexdigest(),
+                            {k.lower(): v for k, v in r.headers.items()})
+        return self._served
+
+
+class MirrorChecker:
+    """Compare ``accounts`` on two clusters.
+
+    ``run_start`` and ``expiry_margin`` are those of the swsync run whose
+    result is checked (E5). After ``check()``: ``tolerated`` counts the
+    exceptions applied, ``exempt`` holds the (account, container, object)
+    names covered by E5 or E7 (a quiet rerun may still touch them), and
+    ``compared`` counts the objects compared.
+    """
+
+    def __init__(self, origin, destination, accounts, run_start,
+                 expiry_margin=60.0):
+        self.o, self.d = origin, destination
+        self.accounts = list(accounts)
+        self.deadline = run_start + expiry_margin
+        self.tolerated = collections.Counter()
+        self.exempt = set()
+        self.compared = 0
+        self.diffs = []
+        self._lock = threading.Lock()
+
+    def tolerate(self, key, where=None):
+        assert key in TOLERATED_KEYS, key
+        with self._lock:
+            self.tolerated[key] += 1
+            if where is not None and key in ('E5', 'E7'):
+                self.exempt.add(where)
+
+    def diff(self, where, text):
+        with self._lock:
+            self.diffs.append('%s: %s' % ('/'.join(where), text))
+
+    def check(self):
+        with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+            self._pool = pool
+            for account in self.accounts:
+                self._account(account)
+        return sorted(self.diffs)
+
+    # --- accounts and containers -----------------------------------------
+    def _account(self, account):
+        heads = [a.req('HEAD', account, ok=(200, 204, 404))
+                 for a in (self.o, self.d)]
+        meta = [_select(h.headers, ACCOUNT_PREFIXES, ACCOUNT_NAMES)
+                if h.status_code != 404 else {} for h in heads]
+        self._compare_dicts((account,), 'account header', *meta)
+        names = set()
+        for admin in (self.o, self.d):
+            names.update(c['name'] for c in admin.listing(account) or [])
+        conts = {}
+        for name in sorted(names):
+            heads = [a.req('HEAD', account, name, ok=(200, 204, 404))
+                     for a in (self.o, self.d)]
+            if heads[0].status_code == 404 and heads[1].status_code == 404:
+                continue
+            if heads[1].status_code == 404:
+                self.diff((account, name), 'container missing on '
+                          'destination')
+                continue
+            if heads[0].status_code == 404:
+                self.diff((account, name), 'container only on destination')
+                continue
+            conts[name] = [_select(h.headers, CONTAINER_PREFIXES,
+                                   CONTAINER_NAMES) for h in heads]
+            self._compare_dicts((account, name), 'container header',
+                                *conts[name])
+        # E4: archives of history-mode containers (by origin headers)
+        archives = {urllib.parse.unquote(m[0]['x-history-location'])
+                    for m in conts.values() if m[0].get('x-history-location')}
+        for name in sorted(conts):
+            self._container(account, name, name in archives)
+
+    def _compare_dicts(self, where, what, o, d):
+        for key in sorted(set(o) | set(d)):
+            if o.get(key) != d.get(key):
+                self.diff(where, '%s %s: origin %r, destination %r' % (
+                    what, key, o.get(key), d.get(key)))
+
+    def _container(self, account, container, history_archive):
+        o_rows = {r['name']: r for r in
+                  self.o.listing(account, container) or []}
+        d_rows = {r['name']: r for r in
+                  self.d.listing(account, container) or []}
+        jobs = [self._pool.submit(self._object, (account, container, name),
+                                  o_rows.get(name), d_rows.get(name),
+                                  history_archive)
+                for name in sorted(set(o_rows) | set(d_rows))]
+        for job in jobs:
+            job.result()
+
+    # --- objects ---------------------------------------------------------
+    def _object(self, where, o_row, d_row, history_archive):
+        o = d = None
+        if o_row is not None:
+            o = Side(self.o, *where, o_row)
+            if o.status == 404:
+                # E5: listed but expired (not reaped): absent on both
+                # sides, whatever the destination holds.
+                self.tolerate('E5', where)
+                return
+        if o is not None:
+            delete_at = o.headers.get('x-delete-at')
+            if delete_at and float(delete_at) <= time.time() + 2:
+                # E5: expires while it is being compared: as expired.
+                self.tolerate('E5', where)
+                return
+            # A quiet rerun may still touch these (I3 exemptions).
+            if delete_at and float(delete_at) <= self.deadline or \
+                    SYMLINK_ETAG in o.headers and o.served()[0] == 409:
+                with self._lock:
+                    self.exempt.add(where)
+        if d_row is not None:
+            d = Side(self.d, *where, d_row)
+            if d.status == 404:
+                d = None
+        if o is None and d is None:
+            return
+        if d is None:
+            self._missing(where, o, history_archive,
+                          dest_listed=d_row is not None)
+            return
+        if o is None:
+            self.diff(where, 'object only on destination')
+            return
+        with self._lock:
+            self.compared += 1
+        if o.status != d.status:
+            self.diff(where, 'HEAD status: origin %s, destination %s' % (
+                o.status, d.status))
+            return
+        self.tolerate('E1')
+        if o_row.get('version_symlink') or d_row.get('version_symlink'):
+            self.tolerate('E3')
+        self._listing(where, o, d)
+        self._headers(where, o, d)
+        self._served(where, o, d)
+
+    def _missing(self, where, o, history_archive, dest_listed):
+        delete_at = o.headers.get('x-delete-at')
+        if delete_at and float(delete_at) <= self.deadline:
+            self.tolerate('E5', where)
+            return
+        if history_archive and o.row.get('content_type') == DELETE_MARKER:
+            self.tolerate('E4')
+            return
+        if SYMLINK_ETAG in o.headers and o.served()[0] == 409:
+            self.tolerate('E7', where)
+            return
+        self.diff(where, 'object missing on destination%s (origin: %s)' % (
+            ' (listed there, but HEAD 404)' if dest_listed else '',
+            describe(o)))
+
+    def _listing(self, where, o, d):
+        o_row, d_row = o.row, d.row
+        if o_row.get('version_symlink') or d_row.get('version_symlink'):
+            # E3: a version pointer's row shows the content type without
+            # its parameters; the current version's own Content-Type is
+            # compared from its HEAD and from the GET instead.
+            pass
+        elif o_row.get('content_type') != d_row.get('content_type'):
+            self.diff(where, 'listing content_type: origin %r, destination '
+                      '%r' % (o_row.get('content_type'),
+                              d_row.get('content_type')))
+        ids = [identity(s) for s in (o, d)]
+        if None not in ids and ids[0] != ids[1]:
+            if ids[0][0] == 'slo' or ids[1][0] == 'slo':
+                self.tolerate('E2')
+            self.diff(where, 'listing identity: origin %r, destination %r'
+                      % tuple(ids))
+        elif ids[0] and ids[0][0] in ('slo', 'symlink-slo'):
+            self.tolerate('E2')
+
+    def _headers(self, where, o, d):
+        ho = _select(o.headers, OBJECT_PREFIXES, OBJECT_NAMES)
+        hd = _select(d.headers, OBJECT_PREFIXES, OBJECT_NAMES)
+        self._compare_dicts(where, 'object header', ho, hd)
+        if o.kind != 'slo' and d.kind != 'slo' and \
+                strip_etag(o.headers.get('etag')) != \
+                strip_etag(d.headers.get('etag')):
+            self.diff(where, 'Etag: origin %r, destination %r' % (
+                o.headers.get('etag'), d.headers.get('etag')))
+        elif o.kind == 'slo':
+            self.tolerate('E2')
+        e_o, e_d = o.headers.get(SYMLINK_ETAG), d.headers.get(SYMLINK_ETAG)
+        if e_o == e_d:
+            return
+        if e_o and e_d:
+            # E2: a static link to an SLO pins its own cluster's manifest
+            # etag; compare what it resolves to instead (the SLO etag).
+            so, sd = o.served(), d.served()
+            if _true(so[2].get('x-static-large-object')) and \
+                    _true(sd[2].get('x-static-large-object')):
+                self.tolerate('E2')
+                if strip_etag(so[2].get('etag')) != \
+                        strip_etag(sd[2].get('etag')):
+                    self.diff(where, 'static link to SLO: target slo etag'
+                              ' origin %r, destination %r' % (
+                                  so[2].get('etag'), sd[2].get('etag')))
+                return
+        self.diff(where, 'object header %s: origin %r, destination %r' % (
+            SYMLINK_ETAG, e_o, e_d))
+
+    def _served(self, where, o, d):
+        if max(o.row.get('bytes', 0), d.row.get('bytes', 0)) > SMALL:
+            return
+        so, sd = o.served(), d.served()
+        if so[0] != sd[0]:
+            self.diff(where, 'GET status: origin %s, destination %s' % (
+                so[0], sd[0]))
+        elif so[1] != sd[1]:
+            self.diff(where, 'GET body md5: origin %s, destination %s' % (
+                so[1], sd[1]))
+        elif so[0] == 200 and so[2].get('content-type') != \
+                sd[2].get('content-type'):
+            self.diff(where, 'GET Content-Type: origin %r, destination %r'
+                      % (so[2].get('content-type'),
+                         sd[2].get('content-type')))
+
+
+def identity(side):
+    """Content identity from a listing row (None when the row cannot
+    tell: a version pointer to a user symlink, compared by its HEAD)."""
+    row = side.row
+    slo_etag = strip_etag(row.get('slo_etag'))
+    if row.get('version_symlink'):
+        if side.kind == 'symlink':
+            return None
+        if slo_etag:
+            return ('slo', slo_etag, row.get('bytes'))
+        return ('data', row.get('hash'), row.get('bytes'))
+    if 'symlink_path' in row:
+        if slo_etag:   # E2: static link to an SLO
+            return ('symlink-slo', row['symlink_path'], slo_etag,
+                    row.get('symlink_bytes'))
+        return ('symlink', row['symlink_path'], row.get('symlink_etag'),
+                row.get('symlink_bytes'))
+    if slo_etag:
+        return ('slo', slo_etag, row.get('bytes'))
+    return ('data', row.get('hash'), row.get('bytes'))
+
+
+def describe(side):
+    keys = ('content-type', 'x-symlink-target', 'x-static-large-object',
+            'x-object-manifest', 'x-delete-at')
+    return ', '.join('%s=%s' % (k, side.headers[k]) for k in keys
+                     if k in side.headers) or 'status %s' % side.status
+
+
+def check_mirror(origin, destination, accounts, run_start,
+                 expiry_margin=60.0):
+    """Differences between the two clusters (a list of strings), and the
+    checker (for its ``tolerated`` and ``exempt``)."""
+    checker = MirrorChecker(origin, destination, accounts, run_start,
+                            expiry_margin)
+    return checker.check(), checker
