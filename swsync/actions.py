@@ -37,6 +37,9 @@ LOG = logging.getLogger(__name__)
 SYMLINK_PUT_HEADERS = ('x-symlink-target', 'x-symlink-target-account',
                        'x-symlink-target-etag')
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# An object expiring sooner than this is not POSTed (Swift refuses an
+# X-Delete-At in the past).
+POST_EXPIRY_MARGIN = 2.0
 # Refusals of a manifest or static link whose segments or target are not
 # (yet) on the destination.
 TARGET_STATUSES = (400, 404, 409, 412, 422)
@@ -113,12 +116,16 @@ class Actions:
         self.settle = settle
 
     # --- helpers ---------------------------------------------------------
-    def _expires_soon(self, headers):
+    def _expires_soon(self, headers, margin=None):
+        """Does the object expire within ``margin`` (the copy margin by
+        default)? Such an object is not copied: it would expire during or
+        right after the copy."""
         value = headers.get('x-delete-at')
         if not value:
             return False
+        margin = self.expiry_margin if margin is None else margin
         try:
-            return float(value) <= time.time() + self.expiry_margin
+            return float(value) <= time.time() + margin
         except ValueError:
             return False
 
@@ -283,7 +290,9 @@ class Actions:
         headers = self.head_origin(task)
         if headers is None:
             return Outcome.OBJECTS_VANISHED, None
-        if self._expires_soon(headers):
+        # A POST is quick: an object that now expires soon still gets its
+        # metadata, X-Delete-At included, so the copy expires with it.
+        if self._expires_soon(headers, margin=POST_EXPIRY_MARGIN):
             return Outcome.OBJECTS_EXPIRING, None
         decision = decide.after_refresh(headers, task.origin, task.dest,
                                         self.settle)
@@ -300,6 +309,9 @@ class Actions:
         try:
             self.write_object_metadata(task, meta, decision.reason)
         except SwiftError as exc:
+            if exc.status == 400 and 'x-delete-at' in meta and \
+                    self._expires_soon(headers):
+                return Outcome.OBJECTS_EXPIRING, None   # expired meanwhile
             if not (exc.status == 409 and 'x-timestamp' in meta):
                 raise
             # Preserving mode: the destination already has a newer or

@@ -147,6 +147,17 @@ def _versioned_fits(origin, dest):
     return o_view == d_view
 
 
+def _same_content_type(origin, dest):
+    """Equal content types. A versioned row lists its version's type
+    without parameters (``charset=...``): only the type is compared then,
+    and a change of parameters alone shows as a new timestamp."""
+    o_type, d_type = origin.get('content_type'), dest.get('content_type')
+    if is_versioned(origin) and not is_versioned(dest):
+        return (o_type or '').split(';')[0].strip() == \
+            (d_type or '').split(';')[0].strip()
+    return o_type == d_type
+
+
 def timestamp(row):
     """Seconds since the epoch from a listing ``last_modified`` (UTC,
     microseconds, no zone), rounded to Swift's 10 µs resolution."""
@@ -179,7 +190,7 @@ def decide_object(origin, dest, settle=2.0):
                             'destination)' % (o_key[0], d_key[0]))
         if o_key != d_key:
             return Decision(COPY, 'content differs')
-    if origin.get('content_type') != dest.get('content_type'):
+    if not _same_content_type(origin, dest):
         return Decision(REFRESH, 'content type differs')
     ts_o, ts_d = timestamp(origin), timestamp(dest)
     if ts_o == ts_d:

@@ -101,12 +101,16 @@ class Syncer:
 
     # --- the run ---------------------------------------------------------
     def run(self, accounts):
+        self.report.expect(accounts=len(accounts))
         try:
             for account in accounts:
                 if self.stopping:
                     break
+                since = self.report.mark()
                 guarded(self.report, account, self.sync_account, account)
                 self.report.count(Outcome.ACCOUNTS)
+                if not self.stopping:
+                    self.report.account_synced(account, since)
             self.write_deferred(self.run_deferred, final=True)
         finally:
             self.restorer.restore_all(self.report.error)
@@ -122,7 +126,12 @@ class Syncer:
     # --- accounts --------------------------------------------------------
     def sync_account(self, account):
         o_headers, o_rows = self._open(self.origin, account)
-        missing = o_headers is None or unused_account(o_headers)
+        # A proxy with account_autocreate answers for any name: an empty
+        # listing made "now", without metadata (an account just created
+        # by a POST has its metadata).
+        missing = o_headers is None or (
+            unused_account(o_headers) and
+            not hdrs.account_metadata(o_headers))
         d_headers, d_rows = self._open(self.dest, account)
         if missing:
             o_rows = iter(())
@@ -305,6 +314,7 @@ class Syncer:
     def dispatch(self, task, group, deferred):
         """Route one decision: count it, defer it, or run it."""
         action = task.decision.action
+        LOG.debug('%s %s: %s', action, task.scope, task.decision.reason)
         if action == decide.SKIP:
             self.report.count(Outcome.OBJECTS_UNCHANGED)
         elif action == decide.IGNORE:
@@ -339,7 +349,7 @@ class Syncer:
             self._defer(task, deferred)
             return
         self.report.count(outcome)
-        self.report.bytes_copied += size
+        self.report.add_bytes(size)
 
     def _refresh(self, task, deferred):
         outcome, decision = self.actions.refresh(task)
@@ -403,7 +413,7 @@ class Syncer:
             task.failure = exc
             return _NOT_YET
         self.report.count(outcome)
-        self.report.bytes_copied += size
+        self.report.add_bytes(size)
         return True
 
     def _give_up(self, task):
@@ -441,6 +451,8 @@ class _ContainerVisitor:
     def _spawn(self, row, dest_exists):
         self.syncer._check_stop()
         name = row['name']
+        self.syncer.report.expect(containers=1, objects=row.get('count', 0),
+                                  bytes=row.get('bytes', 0))
         self.group.spawn(guarded, self.syncer.report,
                          '%s/%s' % (self.account, name),
                          self.syncer.sync_container, self.account, name,
@@ -468,9 +480,11 @@ class _ObjectVisitor:
 
     def _visit(self, origin, dest):
         self.syncer._check_stop()
+        report = self.syncer.report
+        report.count(Outcome.OBJECTS_EXAMINED)
         decision = decide.decide_object(origin, dest, self.settle)
         if decision.action == decide.SKIP:      # most rows of a rerun
-            self.syncer.report.count(Outcome.OBJECTS_UNCHANGED)
+            report.count(Outcome.OBJECTS_UNCHANGED)
             return
         task = ObjectTask(self.account, self.container, origin['name'],
                           origin, dest, decision, self.settings)

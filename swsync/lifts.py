@@ -24,6 +24,12 @@ QUOTAS = ('x-container-meta-quota-bytes', 'x-container-meta-quota-count')
 LIFTED = VERSIONING + QUOTAS
 
 
+def _same(a, b):
+    """Equal settings (Swift answers True/False for a true/false sent)."""
+    return {k: v.lower() for k, v in a.items()} == \
+        {k: v.lower() for k, v in b.items()}
+
+
 def _off(name):
     """The value that switches a setting off (a POST merges; an empty
     value removes a key, except for X-Versions-Enabled)."""
@@ -31,17 +37,23 @@ def _off(name):
 
 
 def split(meta):
-    """(settings swsync lifts, the rest) of container metadata. A setting
-    that is off ('' or X-Versions-Enabled: false) is not a setting."""
+    """(the settings of ``LIFTED``, the rest) of container metadata. An
+    empty value is no setting; X-Versions-Enabled: False (versioning
+    suspended) is one, carried like the others."""
     lifted, rest = {}, {}
     for key, value in meta.items():
         if key in LIFTED:
-            if value and not (key == 'x-versions-enabled' and
-                              value.lower() == 'false'):
+            if value:
                 lifted[key] = value
         else:
             rest[key] = value
     return lifted, rest
+
+
+def restricting(settings):
+    """The settings that get in the way of writes (not switched off)."""
+    return {k: v for k, v in settings.items()
+            if not (k == 'x-versions-enabled' and v.lower() == 'false')}
 
 
 class ContainerSettings:
@@ -63,33 +75,37 @@ class ContainerSettings:
         self.current = dict(current)
         self.pending = 0
         self._lock = green.Lock()
-        if self.current != self.origin:
+        if not _same(self.current, self.origin):
             restorer.track(self)
 
     def before_write(self):
-        """Lift whatever is set, once, before swsync writes."""
+        """Lift whatever restricts writes, once, before swsync writes."""
         with self._lock:
-            if not self.current:
+            lift = restricting(self.current)
+            if not lift:
                 return
             self.restorer.track(self)
             self.writer.post_container(
-                self.account, self.container,
-                {k: _off(k) for k in self.current},
-                reason='lift %s before writing' % ', '.join(
-                    sorted(self.current)))
-            self.current = {}
+                self.account, self.container, {k: _off(k) for k in lift},
+                reason='lift %s before writing' % ', '.join(sorted(lift)))
+            self.current = {k: v for k, v in self.current.items()
+                            if k not in lift}
+            if 'x-versions-enabled' in lift:
+                self.current['x-versions-enabled'] = 'False'  # as Swift says
 
     def finish(self):
         """Make the destination settings equal to the origin's; True when
         that took a request."""
         with self._lock:
-            if self.pending or self.current == self.origin:
+            if self.pending or _same(self.current, self.origin):
                 if not self.pending:
                     self.restorer.untrack(self)
                 return False
             update = {k: _off(k) for k in self.current
                       if k not in self.origin}
-            update.update(self.origin)
+            update.update({k: v for k, v in self.origin.items()
+                           if self.current.get(k, '').lower() !=
+                           v.lower()})
             self.writer.post_container(
                 self.account, self.container, update,
                 reason='set %s as on the origin' % ', '.join(

@@ -8,6 +8,7 @@ import enum
 
 class Outcome(str, enum.Enum):
     # objects
+    OBJECTS_EXAMINED = 'objects_examined'     # origin rows walked
     OBJECTS_COPIED = 'objects_copied'
     SLOS_COPIED = 'slos_copied'
     SYMLINKS_COPIED = 'symlinks_copied'

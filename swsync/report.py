@@ -15,6 +15,7 @@ EXIT_OK = 0
 EXIT_FAILED_ITEMS = 1
 EXIT_CONFIG = 2
 EXIT_DELETES_WITHHELD = 3
+EXIT_TIME_LIMIT = 4
 
 
 class Report:
@@ -34,25 +35,60 @@ class Report:
         self.warnings = []
         self.withheld = []
         self.interrupted_by = None
+        self.stopped_by_time = False
+        # What the walk announced (accounts, containers, objects, bytes),
+        # for progress and ETA.
+        self.totals = collections.Counter()
+        self.account_successes = {}
+        self.listeners = []     # f(outcome name, n): statsd counters
+
+    @staticmethod
+    def now():
+        return time.time()
 
     def count(self, what, n=1):
-        self.counts[str(what)] += n
+        what = str(what)
+        self.counts[what] += n
+        for listener in self.listeners:
+            listener(what, n)
+
+    def add_bytes(self, n):
+        self.bytes_copied += n
+
+    def expect(self, **totals):
+        """The walk found more work: e.g. expect(objects=10, bytes=99)."""
+        self.totals.update(totals)
+
+    def problems_under(self, scope, since):
+        """Errors or withheld deletions within ``scope`` among those
+        recorded after ``since`` (a mark from ``mark()``)."""
+        inside = (lambda s: s == scope or s.startswith(scope + '/'))
+        return any(inside(e['scope']) for e in self.errors[since[0]:]) or \
+            any(inside(w['scope']) for w in self.withheld[since[1]:])
+
+    def mark(self):
+        return len(self.errors), len(self.withheld)
+
+    def account_synced(self, account, since):
+        """An account walked without error or withheld deletion."""
+        if not self.problems_under(account, since):
+            self.account_successes[account] = time.time()
 
     def error(self, scope, exc):
         """Record a failed item; the run goes on."""
-        self.counts[str(Outcome.ERRORS)] += 1
+        self.count(Outcome.ERRORS)
         self.errors.append({'scope': scope, 'error': str(exc)})
         LOG.error('%s: %s', scope, exc)
 
     def warn(self, scope, message):
         """Something the operator should know that is not a failure."""
-        self.counts[str(Outcome.WARNINGS)] += 1
+        self.count(Outcome.WARNINGS)
         self.warnings.append({'scope': scope, 'warning': message})
         LOG.warning('%s: %s', scope, message)
 
     def withhold(self, scope, reason, count):
         """Record deletions that a safety rule stopped."""
-        self.counts[str(Outcome.DELETES_WITHHELD)] += count
+        self.count(Outcome.DELETES_WITHHELD, count)
         self.withheld.append({'scope': scope, 'reason': reason,
                               'count': count})
         LOG.warning('%s: %d deletion(s) withheld: %s (approve with '
@@ -63,6 +99,8 @@ class Report:
     def exit_code(self):
         if self.interrupted_by:
             return 128 + self.interrupted_by
+        if self.stopped_by_time:
+            return EXIT_TIME_LIMIT
         if self.errors:
             return EXIT_FAILED_ITEMS
         if self.withheld:
@@ -79,6 +117,9 @@ class Report:
             'duration_seconds': round(end - self.started, 3),
             'dry_run': self.dry_run,
             'interrupted': self.interrupted_by is not None,
+            'stopped_by_time_limit': self.stopped_by_time,
+            'totals': dict(sorted(self.totals.items())),
+            'accounts_synced': sorted(self.account_successes),
             'counts': dict(sorted(self.counts.items())),
             'bytes_copied': self.bytes_copied,
             'errors': self.errors,
@@ -123,4 +164,6 @@ class Report:
                     c['deletes_withheld'], end - self.started))
         if self.interrupted_by:
             text += ' (interrupted)'
+        elif self.stopped_by_time:
+            text += ' (stopped at max_duration)'
         return text

@@ -167,6 +167,13 @@ class Cluster(SwiftOperations):
         # Origin account name -> this cluster's account name, when they
         # differ (separate Keystones map projects by name).
         self.account_map = {}
+        # f(side, method, seconds) for every request (statsd timings)
+        self.observers = []
+        # After this many connection-level failures in a row, on_down()
+        # is called once (the run stops instead of retrying for minutes).
+        self.max_consecutive_failures = 0
+        self.on_down = None
+        self._failures_in_a_row = 0
 
     # --- URLs ----------------------------------------------------------
     @property
@@ -202,13 +209,23 @@ class Cluster(SwiftOperations):
         send_headers = hdrs.to_request(headers or {})
         send_headers['x-auth-token'] = token.encode('latin-1')
         full = path + ('?' + urllib.parse.urlencode(query) if query else '')
+        started = time.monotonic()
         try:
-            return conn.request(method, full, data=data,
+            resp = conn.request(method, full, data=data,
                                 headers=send_headers)
-        except requests.RequestException as exc:
+        except (requests.RequestException, OSError) as exc:
+            self._connection_failed()
             raise TransportError(method, path, _describe(exc))
-        except OSError as exc:
-            raise TransportError(method, path, _describe(exc))
+        self._failures_in_a_row = 0
+        for observer in self.observers:
+            observer(self.side, method, time.monotonic() - started)
+        return resp
+
+    def _connection_failed(self):
+        self._failures_in_a_row += 1
+        limit = self.max_consecutive_failures
+        if limit and self._failures_in_a_row == limit and self.on_down:
+            self.on_down(self.side, limit)
 
     def _check(self, method, path, resp, ok):
         status = resp.status_code

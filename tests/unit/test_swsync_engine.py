@@ -249,6 +249,24 @@ def test_object_expiring_soon_is_not_copied(world, origin, dest):
     assert report.exit_code == 0
 
 
+def test_copy_that_now_expires_soon_gets_its_expiry_posted(
+        world, origin, dest):
+    """A copy made earlier must expire with its origin: a POST is quick,
+    so the expiry margin that stops copies does not stop it."""
+    import time
+    seed(origin, {'c': {'o': b'1'}})
+    synced(world, origin, dest)
+    obj = origin.obj(ACCOUNT, 'c', 'o')
+    obj.meta.update({'x-delete-at': str(int(time.time()) + 20),
+                     'x-object-meta-last': 'words'})
+    obj.timestamp = world.now
+    world.advance(1)
+    report = fakes.run_sync(origin, dest)
+    assert dest.obj(ACCOUNT, 'c', 'o').meta == obj.meta
+    assert report.counts['objects_posted'] == 1
+    assert report.exit_code == 0
+
+
 def test_failed_object_put_is_reported_and_others_go_on(
         world, origin, dest):
     seed(origin, {'c': {'a': b'1', 'b': b'2', 'c': b'3'}})

@@ -22,8 +22,23 @@ def test_split_separates_what_restricts_writes():
         'x-container-meta-color': 'red', 'x-versions-enabled': 'False',
         'x-history-location': ''})
     assert lifted == {'x-versions-location': 'arch',
-                      'x-container-meta-quota-count': '0'}
+                      'x-container-meta-quota-count': '0',
+                      'x-versions-enabled': 'False'}
     assert rest == {'x-container-meta-color': 'red'}
+    assert lifts.restricting(lifted) == {
+        'x-versions-location': 'arch', 'x-container-meta-quota-count': '0'}
+
+
+def test_suspended_versioning_is_carried_not_lifted():
+    w = Writer()
+    s = settings({'x-versions-enabled': 'False'}, {}, w)
+    s.before_write()
+    assert w.posts == []
+    assert s.finish() is True
+    assert w.posts == [('c', {'x-versions-enabled': 'False'})]
+    s2 = settings({'x-versions-enabled': 'False'},
+                  {'x-versions-enabled': 'false'}, w)
+    assert s2.finish() is False
 
 
 def test_lifted_once_then_set_as_on_the_origin():
