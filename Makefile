@@ -1,6 +1,7 @@
 # Two commands that work on a fresh Debian with Python 3, pip, make and apt:
 #   make demo   two local Swift clusters: fill, sync, verify, report, stop
-#   make test   the whole test suite: pep8, unit, functional (real clusters)
+#   make test   the whole test suite (tox: lint, types, unit, docs, packaging,
+#               functional on real clusters)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -39,4 +40,4 @@ bench: $(BIN)/swsync
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .tox *.egg-info
+	rm -rf $(VENV) .tox *.egg-info AUTHORS ChangeLog doc/build releasenotes/build .mypy_cache

@@ -1,3 +1,6 @@
 import setuptools
 
-setuptools.setup()
+# pbr reads setup.cfg (see pyproject.toml).
+setuptools.setup(
+    setup_requires=['pbr>=6.1.1'],
+    pbr=True)

@@ -33,7 +33,7 @@ SEGMENTS_SUFFIX = '_segments'
 ARCHIVE_SUFFIX = '_archive'
 EXPIRE_AFTER = 86400
 CHUNK = 65536
-EMPTY_MD5 = hashlib.md5(b'').hexdigest()
+EMPTY_MD5 = hashlib.md5(b'', usedforsecurity=False).hexdigest()
 
 TEXT_TABLE = bytes((b'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ'
                     b'0123456789\n.,;') * 4)[:256]
@@ -201,14 +201,14 @@ class Plan:
             if obj.kind == 'symlink' and self.resolve(obj) is None:
                 self._md5[obj.key] = None
             else:
-                h = hashlib.md5()
+                h = hashlib.md5(usedforsecurity=False)
                 for chunk in self.chunks(obj):
                     h.update(chunk)
                 self._md5[obj.key] = h.hexdigest()
         return self._md5[obj.key]
 
     def previous_md5(self, obj):
-        h = hashlib.md5()
+        h = hashlib.md5(usedforsecurity=False)
         for chunk in self.previous_chunks(obj):
             h.update(chunk)
         return h.hexdigest()
@@ -220,7 +220,7 @@ class Plan:
         if obj.kind in ('plain', 'segment'):
             return self.md5(obj)
         if obj.kind == 'slo':
-            h = hashlib.md5()
+            h = hashlib.md5(usedforsecurity=False)
             for seg in obj.segments:
                 seg_md5 = self.md5(self.find(obj.account, seg.container,
                                              seg.name))

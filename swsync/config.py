@@ -120,9 +120,9 @@ SYNC_OPTS = [
                       'then lifted destination settings are restored and '
                       'the report is written.'),
     cfg.ListOpt('extra_object_headers', default=[],
-                help='Object headers to copy besides X-Object-Meta-*, '
-                     'Content-Type and the object server\'s default '
-                     'allowed_headers.'),
+                help='Object headers to copy besides the X-Object-Meta-* '
+                     'headers, Content-Type and the object server\'s '
+                     'default allowed_headers.'),
 ]
 
 CLI_OPTS = [

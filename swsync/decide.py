@@ -44,7 +44,16 @@ This is why an unchanged rerun costs listings only.
 """
 import datetime
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+#: A listing row as Swift's JSON listing gives it (``name``, ``hash``,
+#: ``bytes``, ``last_modified``, ``content_type``, ``slo_etag``,
+#: ``symlink_path``...).
+Row = dict[str, Any]
+#: Response headers, lower-case names to wire values (see ``headers``).
+Headers = Mapping[str, str]
 
 COPY = 'copy'
 REFRESH = 'refresh'
@@ -68,20 +77,20 @@ class Decision:
     reason: str
 
 
-def strip_etag(value):
+def strip_etag(value: str | None) -> str | None:
     """An etag without quotes or ``; param=..`` suffixes."""
     if value is None:
         return None
     return value.split(';')[0].strip().strip('"')
 
 
-def is_versioned(row):
+def is_versioned(row: Row) -> bool:
     """A row of a container with new-style versioning: Swift's pointer to
     the object's current version."""
     return bool(row.get('version_symlink'))
 
 
-def version_id(row):
+def version_id(row: Row) -> str | None:
     """The version a ``version_symlink`` row points at, or None."""
     path = row.get('symlink_path') or ''
     query = urllib.parse.urlsplit(path).query
@@ -89,7 +98,7 @@ def version_id(row):
     return values[0] if values else None
 
 
-def object_kind(row):
+def object_kind(row: Row) -> str:
     """plain, slo or symlink, as far as the listing row shows it.
 
     DLO manifests look like plain zero-byte objects in listings. A
@@ -103,12 +112,12 @@ def object_kind(row):
     return PLAIN
 
 
-def is_delete_marker(row):
+def is_delete_marker(row: Row) -> bool:
     """A legacy history-mode delete marker (in an archive container)."""
     return (row.get('content_type') or '').startswith(DELETE_MARKER_TYPE)
 
 
-def content_key(row):
+def content_key(row: Row) -> tuple[Any, ...]:
     """What must be equal for two rows of the same kind to hold the same
     content."""
     kind = object_kind(row)
@@ -123,7 +132,7 @@ def content_key(row):
     return (kind, strip_etag(row.get('hash')), row.get('bytes'))
 
 
-def served_view(row):
+def served_view(row: Row) -> tuple[Any, ...]:
     """What a GET of the row serves, as far as its listing row tells, in
     the terms a versioned row uses: ('slo', etag, bytes), ('data', etag,
     bytes), or ('dynamic',) for a dynamic symlink (it serves whatever its
@@ -139,7 +148,7 @@ def served_view(row):
     return ('data', strip_etag(row.get('hash')), row.get('bytes'))
 
 
-def _versioned_fits(origin, dest):
+def _versioned_fits(origin: Row, dest: Row) -> bool:
     """Does the destination row fit what a versioned origin row shows?"""
     o_view, d_view = served_view(origin), served_view(dest)
     if d_view == ('dynamic',):
@@ -147,7 +156,7 @@ def _versioned_fits(origin, dest):
     return o_view == d_view
 
 
-def _same_content_type(origin, dest):
+def _same_content_type(origin: Row, dest: Row) -> bool:
     """Equal content types. A versioned row lists its version's type
     without parameters (``charset=...``): only the type is compared then,
     and a change of parameters alone shows as a new timestamp."""
@@ -158,7 +167,7 @@ def _same_content_type(origin, dest):
     return o_type == d_type
 
 
-def timestamp(row):
+def timestamp(row: Row) -> float:
     """Seconds since the epoch from a listing ``last_modified`` (UTC,
     microseconds, no zone), rounded to Swift's 10 µs resolution."""
     value = row['last_modified']
@@ -167,7 +176,8 @@ def timestamp(row):
     return round((dt - _EPOCH).total_seconds(), 5)
 
 
-def decide_object(origin, dest, settle=2.0):
+def decide_object(origin: Row | None, dest: Row | None,
+                  settle: float = 2.0) -> Decision:
     """Decide for one name present on at least one side."""
     if origin is None:
         return Decision(DELETE, 'not in origin listing')
@@ -203,11 +213,11 @@ def decide_object(origin, dest, settle=2.0):
                     'copy')
 
 
-def _true(value):
+def _true(value: str | None) -> bool:
     return (value or '').lower() in ('true', '1', 'yes', 'on')
 
 
-def head_kind(headers):
+def head_kind(headers: Headers) -> str:
     """The kind of an object from its own HEAD (``symlink=get``)."""
     if 'x-symlink-target' in headers:
         return SYMLINK
@@ -216,7 +226,8 @@ def head_kind(headers):
     return PLAIN
 
 
-def after_refresh(headers, origin, dest, settle=2.0):
+def after_refresh(headers: Headers, origin: Row, dest: Row,
+                  settle: float = 2.0) -> Decision:
     """The decision once the origin object was read (HEAD): COPY, SKIP,
     or REFRESH meaning "POST the metadata just read".
 

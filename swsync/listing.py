@@ -5,13 +5,39 @@ in memory: a container may hold hundreds of millions of objects. Swift
 sorts names by their UTF-8 bytes, which for valid UTF-8 is the order of
 Python ``str`` comparison, so two listings merge like a sorted merge-join.
 """
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from swsync import green
+from swsync.decide import Headers, Row
 from swsync.errors import ListingError, SyncError
 
+#: One listing page: its response headers (None for a listing that
+#: answered 404) and its rows.
+Page = tuple[Headers | None, list[Row]]
 
-def iter_pages(fetch_page, limit, prefetch=True):
+
+class Lister(Protocol):
+    """What ``open_listing`` needs of a cluster (``swift.Cluster``)."""
+
+    def list_page(self, path: str, marker: str, limit: int,
+                  missing_ok: bool = False) -> Page:
+        ...
+
+
+class Visitor(Protocol):
+    """What ``march`` calls for the rows it meets."""
+
+    def origin_only(self, o: Row) -> None:
+        ...
+
+    def both(self, o: Row, d: Row) -> None:
+        ...
+
+
+def iter_pages(fetch_page: Callable[[str, int], Page], limit: int,
+               prefetch: bool = True) -> Iterator[Page]:
     """Yield (headers, rows) pages until the listing ends.
 
     ``fetch_page(marker, limit)`` returns (headers, rows). A page shorter
@@ -46,11 +72,12 @@ def iter_pages(fetch_page, limit, prefetch=True):
         marker = last
 
 
-def _row_name(row):
+def _row_name(row: Row) -> str:
     return row['name'] if 'name' in row else row['subdir']
 
 
-def merge_by_name(origin, dest):
+def merge_by_name(origin: Iterator[Row], dest: Iterator[Row]
+                  ) -> Iterator[tuple[Row | None, Row | None]]:
     """Walk two name-sorted row iterators in lock step.
 
     Yields (origin_row, dest_row) pairs where one side is None when the name
@@ -69,22 +96,24 @@ def merge_by_name(origin, dest):
             if last_d is not None and d['name'] <= last_d:
                 raise ListingError('destination listing out of order at %r'
                                    % d['name'])
-        if d is None or (o is not None and o['name'] < d['name']):
+        if o is not None and (d is None or o['name'] < d['name']):
             yield o, None
             last_o = o['name']
             o = next(origin, None)
-        elif o is None or d['name'] < o['name']:
+        elif d is not None and (o is None or d['name'] < o['name']):
             yield None, d
             last_d = d['name']
             d = next(dest, None)
-        else:
+        elif o is not None and d is not None:   # the same name
             yield o, d
             last_o, last_d = o['name'], d['name']
             o = next(origin, None)
             d = next(dest, None)
 
 
-def open_listing(side, path, limit, missing_ok=False):
+def open_listing(side: Lister, path: str, limit: int,
+                 missing_ok: bool = False
+                 ) -> tuple[Headers | None, Iterator[Row]]:
     """(headers, rows) of one account or container listing on ``side``.
 
     The first page is read now, because its headers carry the account or
@@ -100,7 +129,7 @@ def open_listing(side, path, limit, missing_ok=False):
     held = [first]
     del first
 
-    def rows():
+    def rows() -> Iterator[Row]:
         # The first page must not stay alive once it has been walked.
         yield from held.pop()
         for _headers, page in pages:
@@ -120,13 +149,14 @@ class MarchResult:
     nothing found only on the destination may then be deleted.
     """
     complete: bool = True
-    error: SyncError = None
+    error: SyncError | None = None
     origin_count: int = 0
     dest_count: int = 0
-    dest_only: list = field(default_factory=list)
+    dest_only: list[Row] = field(default_factory=list)
 
 
-def march(origin_rows, dest_rows, visitor):
+def march(origin_rows: Iterator[Row], dest_rows: Iterator[Row],
+          visitor: Visitor) -> MarchResult:
     """Walk two sorted listings in lock step (rclone's march).
 
     Calls ``visitor.origin_only(o)`` and ``visitor.both(o, d)`` as rows
@@ -140,12 +170,12 @@ def march(origin_rows, dest_rows, visitor):
         for o, d in merge_by_name(origin_rows, dest_rows):
             result.origin_count += o is not None
             result.dest_count += d is not None
-            if o is None:
-                result.dest_only.append(d)
-            elif d is None:
-                visitor.origin_only(o)
-            else:
+            if o is not None and d is not None:
                 visitor.both(o, d)
+            elif o is not None:
+                visitor.origin_only(o)
+            elif d is not None:
+                result.dest_only.append(d)
     except Stopped:
         result.complete = False
     except SyncError as exc:

@@ -40,7 +40,7 @@ class Outcome(str, enum.Enum):
     WARNINGS = 'warnings'
     DELETES_WITHHELD = 'deletes_withheld'
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.value
 
 

@@ -21,6 +21,7 @@ in the report and approves up to that many deletions of that scope.
 Approved deletions do not spend the run's budget. Rule 1 and the origin
 HEAD cannot be waived.
 """
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from swsync.errors import ConfigError
@@ -33,7 +34,7 @@ class Verdict:
     approved: bool = False
 
 
-def parse_approvals(values):
+def parse_approvals(values: Iterable[str] | None) -> dict[str, int]:
     """``SCOPE:COUNT`` strings -> {scope: count}. The count is after the
     last colon (names may contain colons)."""
     approvals = {}
@@ -50,18 +51,20 @@ class DeletePolicy:
     """The rules above for one run; ``budget`` is ``max_deletes`` (0 or
     None: no cap)."""
 
-    def __init__(self, max_deletes, max_fraction, floor, allow_mass=False,
-                 approvals=None):
-        self.remaining = None if (allow_mass or not max_deletes) \
-            else max_deletes
+    def __init__(self, max_deletes: int | None, max_fraction: float,
+                 floor: int, allow_mass: bool = False,
+                 approvals: Mapping[str, int] | None = None) -> None:
+        self.remaining: int | None = None if (
+            allow_mass or not max_deletes) else max_deletes
         self.max_fraction = max_fraction
         self.floor = floor
         self.allow_mass = allow_mass
         self.approvals = dict(approvals or {})
-        self.used_approvals = set()
+        self.used_approvals: set[str] = set()
 
-    def verdict(self, scope, n, origin_count, dest_count, origin_gone=False,
-                account_missing=False):
+    def verdict(self, scope: str, n: int, origin_count: int,
+                dest_count: int, origin_gone: bool = False,
+                account_missing: bool = False) -> Verdict:
         """May ``n`` of the ``dest_count`` destination items of ``scope``
         be deleted? ``origin_gone``: the scope itself is confirmed absent
         on the origin (a container HEAD answered 404), so an empty origin
@@ -83,8 +86,8 @@ class DeletePolicy:
             withheld += ' (approved for %d only)' % approved
         return Verdict(not withheld, withheld or '')
 
-    def _rule(self, n, origin_count, dest_count, origin_gone,
-              account_missing):
+    def _rule(self, n: int, origin_count: int, dest_count: int,
+              origin_gone: bool, account_missing: bool) -> str | None:
         if account_missing:
             return ('the origin account looks nonexistent (an empty '
                     'autocreated listing, or 404/410)')
@@ -99,6 +102,6 @@ class DeletePolicy:
                                                       self.max_fraction))
         return None
 
-    def unused_approvals(self):
+    def unused_approvals(self) -> list[str]:
         """Approvals for scopes that had no deletion to approve."""
         return sorted(set(self.approvals) - self.used_approvals)
