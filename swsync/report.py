@@ -26,6 +26,10 @@ class Report:
         self.bytes_copied = 0
         self.errors = []
         self.withheld = []
+        self.warnings = []
+        # What account discovery found and could not reach (JSON report
+        # ``accounts``): counts and the names worth an operator's look.
+        self.accounts = {}
         self.plan_stream = plan_stream
 
     def count(self, what, n=1):
@@ -36,6 +40,20 @@ class Report:
         self.counts['errors'] += 1
         self.errors.append({'scope': scope, 'error': str(exc)})
         LOG.error('%s: %s', scope, exc)
+
+    def warn(self, scope, message):
+        """Record something an operator should know that is not a failed
+        item (the exit code does not change)."""
+        self.counts['warnings'] += 1
+        self.warnings.append({'scope': scope, 'warning': str(message)})
+        LOG.warning('%s: %s', scope, message)
+
+    def account_list(self, key, account):
+        """Add an account name to the ``accounts`` section's list
+        ``key`` (e.g. ``origin_deleted``)."""
+        self.accounts.setdefault(key, [])
+        if account not in self.accounts[key]:
+            self.accounts[key].append(account)
 
     def withhold(self, scope, reason, count):
         """Record deletions that a safety limit stopped."""
@@ -77,6 +95,8 @@ class Report:
             'bytes_copied': self.bytes_copied,
             'errors': self.errors,
             'deletes_withheld': self.withheld,
+            'warnings': self.warnings,
+            'accounts': self.accounts,
             'exit_code': self.exit_code,
         }
 
@@ -88,10 +108,15 @@ class Report:
     def summary(self):
         c = self.counts
         end = self.finished or time.time()
-        return ('swsync: %d copied (%d bytes), %d metadata updated, '
-                '%d deleted, %d containers created, %d unchanged, '
-                '%d errors, %d deletions withheld in %.1fs' % (
-                    c['objects_copied'], self.bytes_copied,
-                    c['objects_posted'], c['objects_deleted'],
-                    c['containers_created'], c['objects_unchanged'],
-                    c['errors'], c['deletes_withheld'], end - self.started))
+        # Metadata POSTs that made destination objects, containers and
+        # accounts match the origin.
+        posted = (c['objects_posted'] + c['containers_posted'] +
+                  c['accounts_posted'])
+        return ('swsync: %d accounts, %d copied (%d bytes), %d metadata '
+                'updated, %d deleted, %d containers created, %d unchanged, '
+                '%d errors, %d deletions withheld, %d warnings in %.1fs' % (
+                    c['accounts'], c['objects_copied'], self.bytes_copied,
+                    posted, c['objects_deleted'], c['containers_created'],
+                    c['objects_unchanged'], c['errors'],
+                    c['deletes_withheld'], c['warnings'],
+                    end - self.started))

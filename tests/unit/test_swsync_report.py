@@ -157,3 +157,33 @@ def test_summary_names_the_counts():
     assert '3 copied (30 bytes)' in s
     assert '2 deleted' in s
     assert '4 deletions withheld' in s
+
+
+def test_summary_counts_account_and_container_metadata_updates():
+    """#16: ten account-metadata POSTs are metadata updates too."""
+    r = Report()
+    r.count('accounts_posted', 10)
+    r.count('containers_posted', 2)
+    r.count('objects_posted', 1)
+    r.count('accounts', 12)
+    r.finish()
+    s = r.summary()
+    assert '13 metadata updated' in s
+    assert '12 accounts' in s
+
+
+def test_warnings_do_not_change_the_exit_code(tmp_path):
+    r = Report()
+    r.warn('AUTH_x', 'origin account deleted (410)')
+    r.account_list('origin_deleted', 'AUTH_x')
+    r.account_list('origin_deleted', 'AUTH_x')
+    assert r.exit_code == 0
+    path = tmp_path / 'r.json'
+    r.finish()
+    r.write(str(path))
+    data = json.loads(path.read_text())
+    assert data['warnings'] == [{'scope': 'AUTH_x',
+                                 'warning': 'origin account deleted (410)'}]
+    assert data['accounts'] == {'origin_deleted': ['AUTH_x']}
+    assert data['counts']['warnings'] == 1
+    assert '1 warnings' in r.summary()
