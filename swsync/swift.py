@@ -45,8 +45,29 @@ def quote_name(name, keep_slash=False):
 def _retryable(exc):
     if isinstance(exc, TransportError):
         return True
-    return isinstance(exc, SwiftError) and (
-        exc.status in RETRY_STATUSES or exc.status == 401)
+    # 401 is not here: token renewal (_renewing) is not a retry, and a
+    # 401 right after a fresh authentication is a refusal.
+    return isinstance(exc, SwiftError) and exc.status in RETRY_STATUSES
+
+
+def _renewing(fn):
+    """``fn``, called once more after a 401 (#16).
+
+    A 401 means the token expired or was revoked; _check has already
+    forgotten it, so calling ``fn`` again authenticates anew. That is
+    token renewal, not a retry: it does not count against ``retries``
+    (with retries = 0 a token expiring mid-run must not fail requests).
+    Only one renewal per call: a second 401 is a real refusal.
+    """
+    def call():
+        try:
+            return fn()
+        except SwiftError as exc:
+            if exc.status != 401:
+                raise
+            LOG.info('token refused (401): authenticating again')
+        return fn()
+    return call
 
 
 class Cluster:
@@ -156,9 +177,15 @@ class Cluster:
                 resp.close()
 
     def retrying(self, fn, retry=True):
-        """Call ``fn`` with this side's retry policy (tenacity)."""
+        """Call ``fn`` with this side's retry policy (tenacity); a 401
+        renews the token once without counting as a retry (_renewing).
+
+        ``retry=False``: exactly one call, no renewal either (a request
+        whose body cannot be sent twice; its caller retries).
+        """
         if not retry:
             return fn()
+        fn = _renewing(fn)
         retryer = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.retries + 1),
             wait=self._wait,
@@ -169,8 +196,6 @@ class Cluster:
 
     def _wait(self, state):
         exc = state.outcome.exception()
-        if isinstance(exc, SwiftError) and exc.status == 401:
-            return 0
         backoff = tenacity.wait_exponential_jitter(
             initial=0.5, max=self.max_backoff)(state)
         retry_after = getattr(exc, 'retry_after', None) or 0

@@ -1,0 +1,156 @@
+"""#16: Keystone mode never silently misses an account.
+
+Each test is an operator's story against real Keystones and real Swift
+clusters, about one way accounts used to be lost without a word: a
+truncated project list, Keystone's endpoint looked up in Swift's region,
+name mapping ignored or missing, one broken account, invisible accounts,
+token renewal eating the retry budget, a destination without
+account_autocreate.
+"""
+import time
+import uuid
+
+import pytest
+
+from tests.functional import sync_helpers as sh
+from tests.functional.faultproxy import Fault, FaultProxy
+from tests.functional.swiftapi import Admin, diff, snapshot
+
+
+def TokenAdmin(keystone, creds, cluster):
+    """The independent test client, with a Keystone token."""
+    return Admin.from_token(keystone.token(creds), cluster.url + '/v1')
+
+
+def write_conf(path, origin, destination, **sync):
+    """A swsync config: ``origin``/``destination`` are Keystone credentials
+    (dicts as tools/keystone.py gives them) plus any extra options of the
+    section (region_name, storage_url, ...); a key ``identity`` holds the
+    options of the side's ``[<side>_identity]`` group."""
+    lines = []
+    for section, opts in (('origin', origin), ('destination', destination)):
+        opts = dict(opts)
+        identity = opts.pop('identity', None)
+        lines.append('[%s]' % section)
+        if opts.get('auth_version', '3') == '3':
+            lines.append('auth_version = 3')
+            for key in ('project_name', 'user_domain_name',
+                        'project_domain_name', 'region_name',
+                        'storage_url'):
+                if opts.get(key):
+                    lines.append('%s = %s' % (key, opts[key]))
+        for key in ('auth_url', 'username', 'password'):
+            lines.append('%s = %s' % (key, opts[key]))
+        if opts.get('storage_url') and opts.get('auth_version') == '1':
+            lines.append('storage_url = %s' % opts['storage_url'])
+        if identity:
+            lines.append('[%s_identity]' % section)
+            lines += ['%s = %s' % kv for kv in identity.items()]
+        lines.append('')
+    sync.setdefault('settle_seconds', sh.SETTLE)
+    sync.setdefault('retries', 2)
+    sync.setdefault('retry_max_backoff', 0.5)
+    lines.append('[sync]')
+    lines += ['%s = %s' % kv for kv in sync.items()]
+    path.write_text('\n'.join(lines) + '\n')
+    path.chmod(0o600)
+    return str(path)
+
+
+def side(creds, region=None, **extra):
+    opts = dict(creds, region_name=region)
+    opts.update(extra)
+    return opts
+
+
+def tempauth_side(cluster):
+    creds = dict(cluster.reseller)
+    creds['auth_version'] = '1'
+    return creds
+
+
+def names_file(tmp_path, *lines, name='filter.txt'):
+    path = tmp_path / name
+    path.write_text('# #16\n' + ''.join(line + '\n' for line in lines))
+    return str(path)
+
+
+def tag():
+    return uuid.uuid4().hex[:6]
+
+
+def fill(admin, account, content, n=2):
+    admin.put_container(account, 'c')
+    for i in range(n):
+        admin.put_object(account, 'c', 'o%d' % i, b'%s-%d' % (
+            content.encode(), i))
+    return account
+
+
+def listed(admin, account, container='c'):
+    rows = admin.listing(account, container)
+    return None if rows is None else [r['name'] for r in rows]
+
+
+def same(o, o_account, d, d_account):
+    """Differences between an origin account and its destination copy."""
+    return diff(snapshot(o, [o_account])[o_account],
+                snapshot(d, [d_account])[d_account])
+
+
+@pytest.fixture
+def sync_user(keystone, ks_project):
+    """A user of the shared Keystone who may list projects (admin) and
+    reach every account (ResellerAdmin)."""
+    return ks_project('swsync', roles=('member', 'admin', 'ResellerAdmin'))
+
+
+@pytest.fixture
+def short_sync_user(keystone_short):
+    return keystone_short.ensure_user(
+        'sync16-' + tag(), 'pw', 'syncers16',
+        roles=('member', 'admin', 'ResellerAdmin'))
+
+
+# --- 7. token renewal is not a retry ----------------------------------------
+def test_token_renewal_does_not_use_the_retry_budget(
+        keystone_short, ks_short, ks_short_b, tmp_path):
+    """retries = 0 and tokens that last 20 s on both sides, in a run of
+    ~25 s: each side's first request after expiry gets 401, swsync
+    authenticates again and nothing fails."""
+    from tests.functional.conftest import KS_SHORT_EXPIRATION
+    user = keystone_short.ensure_user(
+        'renew-' + tag(), 'pw', 'syncers-renew',
+        roles=('member', 'admin', 'ResellerAdmin'))
+    data = keystone_short.ensure_project('renew-data-' + tag())
+    account = 'AUTH_' + data.id
+    o = TokenAdmin(keystone_short, user, ks_short)
+    o.put_container(account, 'c')
+    count = 60
+    for i in range(count):
+        o.put_object(account, 'c', 'o%03d' % i, b'x' * 100)
+
+    def slow_gets(method, path, query):
+        if method == 'GET' and path.count('/') >= 4:
+            return Fault(delay=0.8)     # 60 GETs / 2 workers: ~24 s
+        return None
+    marks = ks_short.access_log_size(), ks_short_b.access_log_size()
+    sh.settle()
+    with FaultProxy(ks_short.proxy_port, slow_gets) as proxy:
+        config = write_conf(
+            tmp_path / 'renew.conf',
+            side(user, 'RegionOne', storage_url=proxy.url + '/v1/x'),
+            side(user, 'RegionB'), accounts=account, object_workers=2,
+            retries=0)
+        started = time.time()
+        run = sh.run_swsync(config, tmp_path)
+        elapsed = time.time() - started
+    assert elapsed > KS_SHORT_EXPIRATION
+    assert run.rc == 0, run
+    assert run.report['counts']['objects_copied'] == count
+    for cluster, mark in zip((ks_short, ks_short_b), marks):
+        rejected = [r for r in sh.wait_for_log(cluster, mark)
+                    if r['status'] == '401']
+        assert rejected, 'no token expired on %s' % cluster.name
+    d = TokenAdmin(keystone_short, user, ks_short_b)
+    assert len(listed(d, account)) == count
