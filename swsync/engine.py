@@ -11,6 +11,7 @@ import eventlet
 import eventlet.event
 
 from swsync import decide
+from swsync import dest_account
 from swsync import headers as hdrs
 from swsync import limits as limits_mod
 from swsync import listing
@@ -196,6 +197,11 @@ class Syncer:
                                        self.origin.path(account))
         d_headers, d_rows = self._open(self.dest, self.dest.path(account),
                                        missing_ok=True)
+        # #16: without account_autocreate the destination account must be
+        # created before the first write into it (swsync/dest_account.py).
+        if d_headers is None and dest_account.ensure_account(
+                self.dest, account, self.dry_run):
+            self.report.count('accounts_created')
         update = hdrs.metadata_update(hdrs.account_metadata(o_headers),
                                       hdrs.account_metadata(d_headers or {}))
         if update:

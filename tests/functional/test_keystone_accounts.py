@@ -154,3 +154,30 @@ def test_token_renewal_does_not_use_the_retry_budget(
         assert rejected, 'no token expired on %s' % cluster.name
     d = TokenAdmin(keystone_short, user, ks_short_b)
     assert len(listed(d, account)) == count
+
+
+# --- 8. a destination without account_autocreate -----------------------------
+def test_destination_account_is_created_without_autocreate(
+        keystone, ks_origin, ks_noauto, ks_project, sync_user, tmp_path):
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    d = TokenAdmin(keystone, sync_user, ks_noauto)
+    project = ks_project('noauto')
+    account = fill(o, project['account'], 'noauto')
+    o.req('POST', account, headers={'X-Account-Meta-Owner': 'noauto'},
+          ok=(204,))
+    assert d.req('HEAD', account).status_code == 404
+    config = write_conf(tmp_path / 'na.conf', side(sync_user, 'RegionOne'),
+                        side(sync_user, 'RegionC'),
+                        account_filter_file=names_file(
+                            tmp_path, project['project_name']))
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert run.report['counts']['accounts_created'] == 1
+    assert same(o, account, d, account) == []
+    mark = ks_noauto.access_log_size()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert 'accounts_created' not in run.report['counts']
+    assert [r for r in sh.wait_for_log(ks_noauto, mark)
+            if sh.is_write(r)] == []
