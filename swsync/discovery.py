@@ -1,24 +1,21 @@
 """Accounts of a Keystone origin: projects -> accounts, and their mapping.
 
 Swift has no API that lists accounts; with Keystone, each project's
-account is ``<reseller prefix><project id>``. Projects are listed with
-python-keystoneclient (disabled ones included: their data still exists).
-The pure functions below decide; ``discover`` does the I/O.
+account is ``<reseller prefix><project id>``. Projects are listed
+completely (swsync.keystone.KeystoneAPI: paged, never a truncated list),
+disabled ones included: their data still exists. The pure functions
+below decide; ``discover`` does the I/O.
 """
 import email.utils
 import logging
-from dataclasses import dataclass
 
 from swsync.errors import AuthError, ConfigError
+from swsync.keystone import KeystoneAPI, Project
 
 LOG = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Project:
-    id: str
-    name: str
-    domain: str    # domain name (or id when the name is unknown)
+__all__ = ['Project', 'account_pairs', 'discover', 'filter_projects',
+           'list_projects', 'looks_autocreated', 'unused_account']
 
 
 def looks_autocreated(headers):
@@ -88,24 +85,8 @@ def account_pairs(projects, prefixes, dest_projects=None):
 
 
 def list_projects(auth, side):
-    """All projects of a Keystone, disabled ones included."""
-    from keystoneauth1 import exceptions as ks_exc
-    from keystoneclient.v3 import client
-    try:
-        keystone = client.Client(session=auth.session,
-                                 interface=auth.conf.interface,
-                                 region_name=auth.conf.region_name)
-        domains = {d.id: d.name for d in keystone.domains.list()}
-        projects = keystone.projects.list()
-    except ks_exc.Forbidden:
-        raise AuthError('%s: Keystone refused to list projects: the user '
-                        'needs a role allowed identity:list_projects (e.g. '
-                        'admin), or set [sync] accounts' % side)
-    except ks_exc.ClientException as exc:
-        raise AuthError('%s: cannot list Keystone projects: %s' % (
-            side, exc.__class__.__name__))
-    return [Project(p.id, p.name, domains.get(p.domain_id, p.domain_id))
-            for p in projects if not getattr(p, 'is_domain', False)]
+    """All projects of a Keystone, disabled ones included, every page."""
+    return KeystoneAPI(auth).projects()
 
 
 def discover(conf, origin, dest, report):
@@ -120,6 +101,7 @@ def discover(conf, origin, dest, report):
     from swsync.accounts import read_filter_file
     prefixes = conf.origin.reseller_prefixes
     projects = list_projects(origin.auth, 'origin')
+    listed = len(projects)
     wanted = None
     if conf.sync.account_filter_file:
         wanted = read_filter_file(conf.sync.account_filter_file)
@@ -151,5 +133,6 @@ def discover(conf, origin, dest, report):
                                                    project.name))
             continue
         pairs.append((o_acct, d_acct))
+    report.accounts['projects'] = listed
     LOG.info('%d projects, %d accounts to sync', len(projects), len(pairs))
     return pairs

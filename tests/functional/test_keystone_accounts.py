@@ -11,6 +11,7 @@ import time
 import uuid
 
 import pytest
+import requests
 
 from tests.functional import sync_helpers as sh
 from tests.functional.faultproxy import Fault, FaultProxy
@@ -110,6 +111,44 @@ def short_sync_user(keystone_short):
     return keystone_short.ensure_user(
         'sync16-' + tag(), 'pw', 'syncers16',
         roles=('member', 'admin', 'ResellerAdmin'))
+
+
+# --- 1. a truncated project list -------------------------------------------
+def test_discovery_reads_every_page_of_a_truncating_keystone(
+        keystone_limited, ksl_origin, destination, tmp_path):
+    """Keystone answers at most 10 projects per list; 30 projects in three
+    domains, half of them holding data: every one of those is mirrored."""
+    from tests.functional.conftest import KS_LIST_LIMIT
+    ks = keystone_limited
+    t = tag()
+    user = ks.ensure_user('swsync-' + t, 'pw', 'syncers-' + t,
+                          roles=('member', 'admin', 'ResellerAdmin'))
+    o = TokenAdmin(ks, user, ksl_origin)
+    d = Admin(destination)
+    domains = ['Default', 'dom-a-' + t, 'dom-b-' + t]
+    filled = {}
+    for i in range(30):
+        domain = domains[i % 3]
+        name = 'twin-' + t if i in (0, 2) else 'lim-%s-%02d' % (t, i)
+        project = ks.ensure_project(name, domain=domain)
+        if i % 2 == 0:
+            filled[domain, name] = fill(o, 'AUTH_' + project.id,
+                                        '%s/%s' % (domain, name))
+    # Keystone does truncate: more projects exist than one answer holds.
+    admin_token = ks.token()
+    first_page = requests.get(ks.auth_url + '/projects', timeout=30,
+                              headers={'X-Auth-Token': admin_token}).json()
+    assert first_page['truncated'] is True
+    assert len(first_page['projects']) == KS_LIST_LIMIT
+    sh.settle()
+    config = write_conf(tmp_path / 'lim.conf', side(user, 'RegionOne'),
+                        tempauth_side(destination))
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    missed = [a for a in filled.values() if same(o, a, d, a)]
+    assert missed == [], '%d of %d accounts not mirrored' % (
+        len(missed), len(filled))
+    assert run.report['accounts']['projects'] >= 30 + len(domains)
 
 
 # --- 7. token renewal is not a retry ----------------------------------------
