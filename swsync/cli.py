@@ -95,8 +95,9 @@ def main(argv=None):
     try:
         for side in ('origin', 'destination'):
             group = conf[side]
-            sides[side] = Cluster(side, make_auth(side, group), group,
-                                  workers, retries=conf.sync.retries,
+            auth = make_auth(side, group, conf[config.IDENTITY_GROUPS[side]])
+            sides[side] = Cluster(side, auth, group, workers,
+                                  retries=conf.sync.retries,
                                   max_backoff=conf.sync.retry_max_backoff)
             sides[side].auth.credentials()
         origin, dest = sides['origin'], sides['destination']

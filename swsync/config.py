@@ -24,11 +24,13 @@ CLUSTER_OPTS = [
                help='Keystone domain of the user.'),
     cfg.StrOpt('project_domain_name', default='Default',
                help='Keystone domain of the project.'),
-    cfg.StrOpt('region_name', help='Keystone region of the object-store '
-                                   'endpoint.'),
+    cfg.StrOpt('region_name',
+               help='Keystone region of the object-store (Swift) endpoint; '
+                    'not used to find Keystone\'s own (identity) '
+                    'endpoint.'),
     cfg.StrOpt('interface', default='public',
                choices=['public', 'internal', 'admin'],
-               help='Keystone catalog interface of the object-store '
+               help='Keystone catalog interface of the object-store (Swift) '
                     'endpoint.'),
     cfg.URIOpt('storage_url', schemes=['http', 'https'],
                help='Override the storage URL returned by authentication '
@@ -45,6 +47,35 @@ CLUSTER_OPTS = [
                  help='Seconds to wait for a proxy response or for more '
                       'body bytes.'),
 ]
+
+# Keystone's own API (project listing, name mapping) is reached through a
+# keystoneauth adapter per side, in its own group, so that its endpoint is
+# chosen apart from the object-store's: Keystone's endpoints often live in
+# another region (or interface) than Swift's.
+IDENTITY_GROUPS = {'origin': 'origin_identity',
+                   'destination': 'destination_identity'}
+IDENTITY_DEFAULTS = {'service_type': 'identity',
+                     'valid_interfaces': ['public'],
+                     'version': '3'}
+
+
+def identity_opts():
+    """keystoneauth's adapter options with swsync's defaults: the
+    identity service, public interface, any region, API v3."""
+    from keystoneauth1 import loading as ks_loading
+    opts = ks_loading.get_adapter_conf_options(include_deprecated=False)
+    for opt in opts:
+        if opt.dest in IDENTITY_DEFAULTS:
+            opt.default = IDENTITY_DEFAULTS[opt.dest]
+        if opt.dest == 'region_name':
+            opt.help = ('Region of Keystone\'s identity endpoint, used to '
+                        'read projects (discovery, map_accounts_by, the '
+                        'check that both Keystones share project ids). '
+                        'Unset: any region; the object-store region '
+                        '(region_name in the side\'s own group) is not '
+                        'used here.')
+    return opts
+
 
 SYNC_OPTS = [
     cfg.ListOpt('accounts', default=[],
@@ -132,12 +163,16 @@ def list_opts():
     """For oslo-config-generator (etc/swsync-config-generator.conf)."""
     return [('origin', copy.deepcopy(CLUSTER_OPTS)),
             ('destination', copy.deepcopy(CLUSTER_OPTS)),
+            ('origin_identity', identity_opts()),
+            ('destination_identity', identity_opts()),
             ('sync', copy.deepcopy(SYNC_OPTS))]
 
 
 def register(conf):
     conf.register_opts(CLUSTER_OPTS, group='origin')
     conf.register_opts(CLUSTER_OPTS, group='destination')
+    for group in IDENTITY_GROUPS.values():
+        conf.register_opts(identity_opts(), group=group)
     conf.register_opts(SYNC_OPTS, group='sync')
     conf.register_cli_opts(CLI_OPTS)
 
@@ -171,7 +206,8 @@ def validate(conf):
                           'list its accounts')
 
 
-GROUPS = ('origin', 'destination', 'sync')
+GROUPS = ('origin', 'destination', 'origin_identity', 'destination_identity',
+          'sync')
 
 
 def check_files(conf, groups=GROUPS):

@@ -1,4 +1,12 @@
-"""Keystone v3: the reseller admin's token and Keystone's own API."""
+"""Keystone v3: the reseller admin's token and Keystone's own API.
+
+Two endpoints are chosen apart: the object-store (Swift) endpoint with
+``[origin]``/``[destination]`` ``region_name`` and ``interface``, and
+Keystone's identity endpoint (project listing, name mapping) with a
+keystoneauth adapter configured in ``[origin_identity]`` /
+``[destination_identity]`` (``config.identity_opts``): Keystone's
+endpoints often live in another region than Swift's.
+"""
 import logging
 from dataclasses import dataclass
 
@@ -23,7 +31,7 @@ class KeystoneAuth(CachedAuth):
     """A keystoneauth1 session: token plus the object-store endpoint; an
     adapter to Keystone's own API (``identity``)."""
 
-    def __init__(self, side, conf):
+    def __init__(self, side, conf, identity_conf=None):
         from keystoneauth1 import session
         from keystoneauth1.identity import v3
         super().__init__(side, conf)
@@ -35,6 +43,7 @@ class KeystoneAuth(CachedAuth):
         verify = False if conf.insecure else (conf.cafile or True)
         self.session = session.Session(auth=auth, verify=verify,
                                        timeout=conf.timeout)
+        self.identity_conf = identity_conf
         self._identity = None
 
     def invalidate(self):
@@ -49,6 +58,8 @@ class KeystoneAuth(CachedAuth):
             url = conf.storage_url or self.session.get_endpoint(
                 service_type='object-store', interface=conf.interface,
                 region_name=conf.region_name)
+            if not url and token:
+                raise AuthError(self._no_object_store())
         except ks_exc.Unauthorized:
             raise AuthError('%s: Keystone refused the credentials of user '
                             '%s at %s' % (self.side, conf.username,
@@ -57,8 +68,7 @@ class KeystoneAuth(CachedAuth):
             raise AuthError('%s: cannot reach Keystone at %s' % (
                 self.side, conf.auth_url))
         except ks_exc.EndpointNotFound:
-            raise AuthError('%s: no object-store endpoint (%s) in the '
-                            'catalog' % (self.side, conf.interface))
+            raise AuthError(self._no_object_store())
         except ks_exc.ClientException as exc:
             raise AuthError('%s: Keystone error at %s: %s' % (
                 self.side, conf.auth_url, exc.__class__.__name__))
@@ -67,18 +77,50 @@ class KeystoneAuth(CachedAuth):
                             self.side)
         return url, token
 
+    def _no_object_store(self):
+        """One line naming what was asked and what the catalog offers."""
+        conf = self.conf
+        wanted = 'interface %s, region %s' % (
+            conf.interface, conf.region_name or 'any')
+        try:
+            catalog = self.session.auth.get_access(
+                self.session).service_catalog
+            found = catalog.get_endpoints_data(
+                service_type='object-store').get('object-store', [])
+            offered = sorted({'%s/%s' % (e.region_name or '-', e.interface)
+                              for e in found})
+        except Exception:   # the catalog is only an aid to the message
+            offered = []
+        return ('%s: no object-store endpoint (%s) in the catalog; it has: '
+                '%s (set [%s] region_name and interface)' % (
+                    self.side, wanted, ', '.join(offered) or 'none',
+                    self.side))
+
     # --- Keystone's own API ----------------------------------------------
     @property
     def identity(self):
-        """A keystoneauth1 Adapter to the identity service (the catalog
-        entry of the object-store's interface and region)."""
+        """A keystoneauth1 Adapter to the identity service, chosen with
+        the side's identity group (region, interfaces, override)."""
         if self._identity is None:
             from keystoneauth1 import adapter
-            self._identity = adapter.Adapter(
-                self.session, service_type='identity',
-                interface=self.conf.interface,
-                region_name=self.conf.region_name, version='3')
+            from keystoneauth1.loading import adapter as adapter_loading
+            kwargs = {}
+            if self.identity_conf is not None:
+                try:
+                    adapter_loading.process_conf_options(self.identity_conf,
+                                                         kwargs)
+                except TypeError as exc:
+                    raise ConfigError('[%s_identity] %s' % (self.side, exc))
+            else:
+                kwargs = {'service_type': 'identity', 'interface': 'public',
+                          'version': '3'}
+            self._identity = adapter.Adapter(self.session, **kwargs)
         return self._identity
+
+    def project_id(self):
+        """The id of the project the token is scoped to."""
+        self.credentials()
+        return self.session.get_project_id()
 
 
 class KeystoneAPI:
@@ -130,10 +172,13 @@ class KeystoneAPI:
                 self.side, what))
 
     def _no_identity(self):
-        conf = self.auth.conf
+        conf = self.auth.identity_conf
+        interfaces = getattr(conf, 'valid_interfaces', None) or ['public']
+        region = getattr(conf, 'region_name', None) or 'any'
         return ('%s: no identity endpoint (interface %s, region %s) in the '
-                'catalog' % (self.side, conf.interface,
-                             conf.region_name or 'any'))
+                'catalog (set [%s_identity] region_name, valid_interfaces '
+                'or endpoint_override)' % (
+                    self.side, '/'.join(interfaces), region, self.side))
 
     def projects(self):
         """Every project (disabled ones included), as Project values."""

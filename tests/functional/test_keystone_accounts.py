@@ -151,6 +151,47 @@ def test_discovery_reads_every_page_of_a_truncating_keystone(
     assert run.report['accounts']['projects'] >= 30 + len(domains)
 
 
+# --- 2. Keystone's endpoint is not in Swift's region ------------------------
+def test_discovery_finds_keystone_outside_the_swift_region(
+        keystone, ks_region_a, ks_destination, ks_project, sync_user,
+        tmp_path):
+    """Swift is the object-store of RegionA; Keystone's own endpoints are
+    in RegionOne. Discovery still lists the projects."""
+    o = TokenAdmin(keystone, sync_user, ks_region_a)
+    d = TokenAdmin(keystone, sync_user, ks_destination)
+    project = ks_project('regiona')
+    account = fill(o, project['account'], 'region-a')
+    config = write_conf(tmp_path / 'ra.conf', side(sync_user, 'RegionA'),
+                        side(sync_user, 'RegionTwo'),
+                        account_filter_file=names_file(
+                            tmp_path, project['project_name']))
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert same(o, account, d, account) == []
+
+
+def test_name_mapping_finds_keystone_outside_the_swift_region(
+        keystone, ks_origin, ks_project, sync_user, keystone_short,
+        ks_short_b, short_sync_user, tmp_path):
+    """map_accounts_by = name lists the destination Keystone's projects;
+    the destination Swift is in RegionB, that Keystone in RegionOne."""
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    project = ks_project('regionb')
+    account = fill(o, project['account'], 'region-b')
+    twin = keystone_short.ensure_project(project['project_name'])
+    config = write_conf(tmp_path / 'rb.conf', side(sync_user, 'RegionOne'),
+                        side(short_sync_user, 'RegionB'),
+                        map_accounts_by='name',
+                        account_filter_file=names_file(
+                            tmp_path, project['project_name']))
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    d = TokenAdmin(keystone_short, short_sync_user, ks_short_b)
+    assert same(o, account, d, 'AUTH_' + twin.id) == []
+
+
 # --- 7. token renewal is not a retry ----------------------------------------
 def test_token_renewal_does_not_use_the_retry_budget(
         keystone_short, ks_short, ks_short_b, tmp_path):
