@@ -161,30 +161,45 @@ def _check_timestamps_honoured(dest):
                           'mode')
 
 
+PREFLIGHT_PROBES = 3
+
+
 def _preflight(origin, dest, account_names):
     """Check that the reseller admin may read and write other accounts
-    before anything is written: a user without the reseller role gets 403
-    here, and the run stops with exit code 2."""
+    before anything is written: a user without the reseller role gets
+    401/403 here, and the run stops with exit code 2.
+
+    Accounts the user does not own are probed (its own account would not
+    tell whether it has the role), up to PREFLIGHT_PROBES of them until
+    one answers: one broken account (a 5xx, a timeout) says nothing about
+    the role, so it is not fatal here; its own sync reports it.
+    """
     from swsync.errors import AuthError, SyncError
     if not account_names:
         return
     for side, ok in ((origin, (200, 204)), (dest, (200, 204, 404))):
-        # An account the user does not own, if there is one: its own
-        # account would not tell whether it has the reseller role.
         own = side.storage_url.rstrip('/').rsplit('/', 1)[1]
         others = [a for a in account_names
                   if side.account_map.get(a, a) != own]
-        probe = (others or account_names)[0]
-        try:
-            side.request('HEAD', side.path(probe), ok=ok, retry=False)
-        except SyncError as exc:
-            status = getattr(exc, 'status', None)
-            if status in (401, 403):
+        denied = []
+        for probe in (others or account_names)[:PREFLIGHT_PROBES]:
+            try:
+                side.request('HEAD', side.path(probe), ok=ok, retry=False)
+                break
+            except SyncError as exc:
+                status = getattr(exc, 'status', None)
+                if status not in (401, 403):
+                    LOG.warning('%s: account %s did not answer the access '
+                                'check: %s', side.side, probe, exc)
+                    continue
+                denied.append((probe, status))
+        else:
+            if denied and len(denied) == len(
+                    (others or account_names)[:PREFLIGHT_PROBES]):
+                probe, status = denied[0]
                 raise AuthError('%s: the user may not access account %s '
                                 '(%s): it needs the reseller admin role' % (
                                     side.side, probe, status))
-            raise AuthError('%s: cannot access account %s: %s' % (
-                side.side, probe, exc))
 
 
 if __name__ == '__main__':

@@ -9,13 +9,17 @@ below decide; ``discover`` does the I/O.
 import email.utils
 import logging
 
-from swsync.errors import AuthError, ConfigError
+from swsync.errors import AuthError, ConfigError, SyncError
 from swsync.keystone import KeystoneAPI, Project
 
 LOG = logging.getLogger(__name__)
 
 __all__ = ['Project', 'account_pairs', 'discover', 'filter_projects',
            'list_projects', 'looks_autocreated', 'unused_account']
+
+# What an origin account's HEAD means for the run.
+SYNC, UNUSED, DELETED, DENIED, FAILED = (
+    'sync', 'unused', 'deleted', 'denied', 'failed')
 
 
 def looks_autocreated(headers):
@@ -84,6 +88,27 @@ def account_pairs(projects, prefixes, dest_projects=None):
     return out
 
 
+def probe_verdict(status, headers):
+    """What an origin account's HEAD status means for the run; ``status``
+    None is a transport failure."""
+    if status in (401, 403):
+        return DENIED
+    if status == 410:
+        return DELETED
+    if status == 404:
+        return UNUSED
+    if status is not None and 200 <= status < 300:
+        return UNUSED if unused_account(headers) else SYNC
+    return FAILED
+
+
+def lacks_reseller_role(verdicts, own_account):
+    """True when every probed account other than the user's own was
+    refused (401/403): the role is missing, not one account broken."""
+    others = {a: v for a, v in verdicts.items() if a != own_account}
+    return bool(others) and all(v == DENIED for v in others.values())
+
+
 def list_projects(auth, side):
     """All projects of a Keystone, disabled ones included, every page."""
     return KeystoneAPI(auth).projects()
@@ -94,10 +119,10 @@ def discover(conf, origin, dest, report):
 
     Accounts that were never used (no Swift account behind the project)
     are skipped: syncing them would create empty accounts. Projects with
-    no twin on a separate destination Keystone are reported as errors.
+    no twin on a separate destination Keystone, and accounts whose HEAD
+    fails, are reported as errors and the others synced; 401/403 on
+    every account but the user's own means it lacks the reseller role.
     """
-    import eventlet
-
     from swsync.accounts import read_filter_file
     prefixes = conf.origin.reseller_prefixes
     projects = list_projects(origin.auth, 'origin')
@@ -111,21 +136,26 @@ def discover(conf, origin, dest, report):
         dest_projects = list_projects(dest.auth, 'destination')
     triples = account_pairs(projects, prefixes, dest_projects)
 
-    def probe(triple):
-        resp = origin.request('HEAD', origin.path(triple[0]),
-                              ok=(200, 204, 401, 403, 404, 410))
-        return triple, resp.status_code, resp.headers
+    probes = probe_accounts(origin, [t[0] for t in triples])
+    verdicts = {a: probe_verdict(status, headers)
+                for a, (status, headers, _exc) in probes.items()}
+    own = origin.storage_url.rstrip('/').rsplit('/', 1)[1]
+    if lacks_reseller_role(verdicts, own):
+        account = next(a for a in verdicts if a != own)
+        raise AuthError('origin: the user may not access account %s (%s): '
+                        'it needs the reseller admin role' % (
+                            account, probes[account][0]))
     pairs = []
-    pool = eventlet.GreenPool(16)
-    for triple, status, headers in pool.imap(probe, triples):
-        o_acct, d_acct, project = triple
-        if status in (401, 403):
-            raise AuthError('origin: the user may not access account %s '
-                            '(%d): it needs the reseller admin role' % (
-                                o_acct, status))
-        if status in (404, 410) or unused_account(
-                {k.lower(): v for k, v in headers.items()}):
+    for o_acct, d_acct, project in triples:
+        status, headers, exc = probes[o_acct]
+        verdict = verdicts[o_acct]
+        if verdict in (UNUSED, DELETED):
             report.count('accounts_unused')
+            continue
+        if verdict in (DENIED, FAILED):
+            report.error(o_acct, 'origin account not readable, not '
+                         'synced: %s' % (exc or 'HEAD -> %s' % status))
+            report.account_list('failed', o_acct)
             continue
         if d_acct is None:
             report.error(o_acct, 'project %s/%s does not exist on the '
@@ -136,3 +166,24 @@ def discover(conf, origin, dest, report):
     report.accounts['projects'] = listed
     LOG.info('%d projects, %d accounts to sync', len(projects), len(pairs))
     return pairs
+
+
+def probe_accounts(cluster, accounts, workers=16):
+    """HEAD each account: {account: (status or None, headers, error)}.
+    Failures are values: one broken account must not stop the others."""
+    import eventlet
+
+    def probe(account):
+        try:
+            resp = cluster.request('HEAD', cluster.path(account), ok=(
+                200, 201, 202, 203, 204, 401, 403, 404, 410))
+        except SyncError as exc:
+            return account, getattr(exc, 'status', None), {}, exc
+        except Exception as exc:    # a bug: keep it one line, say so
+            LOG.exception('probing account %s', account)
+            return account, None, {}, 'internal error: %r' % exc
+        headers = {k.lower(): v for k, v in resp.headers.items()}
+        return account, resp.status_code, headers, None
+    pool = eventlet.GreenPool(workers)
+    return {a: (status, headers, exc)
+            for a, status, headers, exc in pool.imap(probe, accounts)}

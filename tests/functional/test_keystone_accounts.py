@@ -192,6 +192,53 @@ def test_name_mapping_finds_keystone_outside_the_swift_region(
     assert same(o, account, d, 'AUTH_' + twin.id) == []
 
 
+# --- 5. one broken account --------------------------------------------------
+def broken_account_proxy(cluster, account):
+    def rule(method, path, query):
+        if path.startswith('/v1/%s' % account):
+            return Fault(status=503)
+        return None
+    return FaultProxy(cluster.proxy_port, rule)
+
+
+@pytest.mark.parametrize('how', ['discovered', 'listed'])
+def test_one_broken_origin_account_does_not_stop_the_others(
+        keystone, ks_origin, ks_destination, ks_project, sync_user, how,
+        tmp_path):
+    """One origin account answers 503 to everything: it is reported (exit
+    1, with its cause) and the other accounts are synced - whether it was
+    discovered or is the first of [sync] accounts (the access check probes
+    it first)."""
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    d = TokenAdmin(keystone, sync_user, ks_destination)
+    projects = [ks_project('broken%d' % i) for i in range(3)]
+    accounts = [fill(o, p['account'], 'b%d' % i)
+                for i, p in enumerate(projects)]
+    broken = accounts[1]
+    sync = {}
+    if how == 'discovered':
+        sync['account_filter_file'] = names_file(
+            tmp_path, *[p['project_name'] for p in projects])
+    else:
+        sync['accounts'] = ','.join([broken] + accounts[:1] + accounts[2:])
+    sh.settle()
+    with broken_account_proxy(ks_origin, broken) as proxy:
+        config = write_conf(
+            tmp_path / 'broken.conf',
+            side(sync_user, 'RegionOne', storage_url=proxy.url + '/v1/x'),
+            side(sync_user, 'RegionTwo'), **sync)
+        run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 1, run
+    assert 'Traceback' not in run.stderr
+    errors = [e for e in run.report['errors'] if e['scope'] == broken]
+    assert errors and '503' in errors[0]['error'], run.report['errors']
+    assert {e['scope'] for e in run.report['errors']} == {broken}
+    for account in accounts:
+        if account != broken:
+            assert same(o, account, d, account) == [], account
+    assert listed(d, broken) is None
+
+
 # --- 7. token renewal is not a retry ----------------------------------------
 def test_token_renewal_does_not_use_the_retry_budget(
         keystone_short, ks_short, ks_short_b, tmp_path):

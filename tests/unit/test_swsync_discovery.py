@@ -4,8 +4,10 @@ import time
 
 import pytest
 
+from swsync import discovery as dsc
 from swsync.discovery import (Project, account_pairs, filter_projects,
-                              looks_autocreated, unused_account)
+                              lacks_reseller_role, looks_autocreated,
+                              probe_verdict, unused_account)
 from swsync.errors import ConfigError
 
 P1 = Project('id1', 'alpha', 'Default')
@@ -60,3 +62,32 @@ def test_unused_account_is_autocreated_and_empty():
     assert unused_account(_headers(0))
     assert not unused_account(_headers(-3600))
     assert not unused_account(_headers(0, containers=2))
+
+
+@pytest.mark.parametrize('status,headers,verdict', [
+    (204, _headers(-3600, 1), dsc.SYNC),
+    (200, _headers(-3600, 0), dsc.SYNC),    # created, emptied: still real
+    (200, _headers(0), dsc.UNUSED),         # autocreate's stand-in
+    (404, {}, dsc.UNUSED),                  # no autocreate: never created
+    (410, {}, dsc.DELETED),
+    (401, {}, dsc.DENIED),
+    (403, {}, dsc.DENIED),
+    (503, {}, dsc.FAILED),
+    (None, {}, dsc.FAILED),                 # transport error
+])
+def test_probe_verdicts(status, headers, verdict):
+    assert probe_verdict(status, headers) == verdict
+
+
+@pytest.mark.parametrize('verdicts,lacks', [
+    ({'AUTH_own': dsc.SYNC, 'AUTH_a': dsc.DENIED, 'AUTH_b': dsc.DENIED},
+     True),
+    ({'AUTH_a': dsc.DENIED}, True),
+    ({'AUTH_a': dsc.DENIED, 'AUTH_b': dsc.SYNC}, False),
+    ({'AUTH_a': dsc.DENIED, 'AUTH_b': dsc.FAILED}, False),
+    ({'AUTH_own': dsc.DENIED}, False),     # only its own: nothing to say
+    ({}, False),
+])
+def test_lacks_reseller_role_only_when_every_other_account_refuses(
+        verdicts, lacks):
+    assert lacks_reseller_role(verdicts, 'AUTH_own') is lacks
