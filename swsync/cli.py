@@ -105,10 +105,10 @@ def main(argv=None):
             raise ConfigError('origin and destination storage URLs are the '
                               'same (%s): refusing to sync a cluster onto '
                               'itself' % origin.base_url)
-        if discover:
-            pairs = discovery.discover(conf, origin, dest, report)
-            dest.account_map = {o: d for o, d in pairs if o != d}
-            account_names = [o for o, _d in pairs]
+        pairs = discovery.plan(conf, origin, dest, report,
+                               None if discover else account_names)
+        dest.account_map = {o: d for o, d in pairs if o != d}
+        account_names = [o for o, _d in pairs]
         _preflight(origin, dest, account_names)
         if conf.sync.preserve_timestamps and not dry_run:
             _check_timestamps_honoured(dest)

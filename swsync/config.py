@@ -87,10 +87,13 @@ SYNC_OPTS = [
     cfg.StrOpt('map_accounts_by', default='id', choices=['id', 'name'],
                help='Keystone: "id" when both clusters trust the same '
                     'Keystone (or replicated ones), so an account keeps its '
-                    'name; "name" when they have separate Keystones: the '
-                    'destination account is that of the project with the '
-                    'same domain and name. ID-based ACLs cannot be carried '
-                    'across separate Keystones.'),
+                    'name; checked at start-up: separate Keystones (the '
+                    'destination Keystone does not know the origin\'s '
+                    'project ids) are refused. "name" when they have '
+                    'separate Keystones: the destination account is that '
+                    'of the project with the same domain and name, also '
+                    'for [sync] accounts and extra_accounts. ID-based ACLs '
+                    'cannot be carried across separate Keystones.'),
     cfg.IntOpt('container_workers', default=4, min=1, max=256,
                help='Containers walked at once.'),
     cfg.IntOpt('object_workers', default=16, min=1, max=1024,

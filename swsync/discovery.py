@@ -1,27 +1,60 @@
-"""Accounts of a Keystone origin: projects -> accounts, and their mapping.
+"""Which accounts a run syncs, and which destination account each goes to.
 
-Swift has no API that lists accounts; with Keystone, each project's
-account is ``<reseller prefix><project id>``. Projects are listed
-completely (swsync.keystone.KeystoneAPI: paged, never a truncated list),
-disabled ones included: their data still exists. The pure functions
-below decide; ``discover`` does the I/O.
+Swift has no API that lists accounts. With a Keystone origin and no
+``[sync] accounts``, discovery finds them:
+
+1. every project of the origin Keystone, read completely (paged; a list
+   Keystone truncates without paging is an error, never a short list),
+   disabled projects included (their data still exists);
+2. one account per project and origin reseller prefix,
+   ``<prefix><project id>``;
+3. only those the filter file names, when there is one (an account name
+   selects that account, a project id or name every account of the
+   project);
+4. each mapped to its destination account (below);
+5. HEAD on the origin: an account that answers as never used (404, or
+   an autocreated empty answer) or deleted (410) is skipped; one that
+   fails is reported (exit 1) and the others are synced; 401/403 on
+   every account but the user's own means the user lacks the reseller
+   role (exit 2).
+
+``[sync] accounts`` replaces discovery.
+
+Mapping: ``map_accounts_by = id`` keeps the account name; it needs both
+clusters to trust Keystones that share project ids, which is checked
+(separate Keystones are refused). ``name``: the destination account is
+``<same prefix><id of the destination project with the same domain and
+name>``; an origin project without such a twin is reported.
+
+The pure functions decide; ``plan``, ``discover`` and the helpers below
+them do the I/O.
 """
 import email.utils
 import logging
+from dataclasses import dataclass
+from typing import Optional
 
 from swsync.errors import AuthError, ConfigError, SyncError
 from swsync.keystone import KeystoneAPI, Project
 
 LOG = logging.getLogger(__name__)
 
-__all__ = ['Project', 'account_pairs', 'discover', 'filter_projects',
-           'list_projects', 'looks_autocreated', 'unused_account']
+__all__ = ['Project', 'plan', 'looks_autocreated', 'unused_account']
 
 # What an origin account's HEAD means for the run.
 SYNC, UNUSED, DELETED, DENIED, FAILED = (
     'sync', 'unused', 'deleted', 'denied', 'failed')
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One origin account and the project it belongs to (None: not a
+    project's account)."""
+    account: str
+    project: Optional[Project] = None
+
+
+# --- pure decisions ---------------------------------------------------------
 def looks_autocreated(headers):
     """A proxy with account_autocreate answers for a nonexistent account
     with a fake empty listing whose X-Timestamp is "now" (swift
@@ -42,21 +75,38 @@ def unused_account(headers):
             looks_autocreated(headers))
 
 
-def filter_projects(projects, wanted, prefixes):
-    """Projects named in the filter (by project name or account name).
+def candidates(projects, prefixes):
+    """One candidate account per project and reseller prefix."""
+    return [Candidate(prefix + p.id, p) for p in projects
+            for prefix in prefixes]
 
-    A filter name that matches nothing is an error: a typo would silently
-    drop a tenant from the nightly sync.
+
+def filter_names(candidate):
+    """The filter-file lines that select a candidate."""
+    p = candidate.project
+    names = {candidate.account}
+    if p is not None:
+        names |= {p.id, p.name}
+    return names
+
+
+def filter_candidates(cands, wanted):
+    """Candidates named in the filter file.
+
+    A line is an account name (that account only, so ``AUTH_<id>`` does
+    not select ``SERVICE_<id>``), a project id or a project name (every
+    account of that project, in every domain). A line that matches
+    nothing is an error: a typo would silently drop a tenant from the
+    nightly sync.
     """
     if wanted is None:
-        return list(projects)
+        return list(cands)
     wanted = list(dict.fromkeys(wanted))
     keep, matched = [], set()
-    for p in projects:
-        names = {p.name, p.id} | {prefix + p.id for prefix in prefixes}
-        hits = names.intersection(wanted)
+    for c in cands:
+        hits = filter_names(c).intersection(wanted)
         if hits:
-            keep.append(p)
+            keep.append(c)
             matched.update(hits)
     unknown = [w for w in wanted if w not in matched]
     if unknown:
@@ -65,32 +115,41 @@ def filter_projects(projects, wanted, prefixes):
     return keep
 
 
-def account_pairs(projects, prefixes, dest_projects=None):
-    """(origin account, destination account or None, project) triples.
+def split_account(account, prefixes):
+    """(prefix, project id) of a Keystone account name, or None. The
+    longest matching prefix wins (``''`` matches everything)."""
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if account.startswith(prefix) and len(account) > len(prefix):
+            return prefix, account[len(prefix):]
+    return None
 
-    With ``dest_projects`` (separate Keystones), the destination account
-    is that of the project with the same (domain, name); None when the
-    destination has no such project.
-    """
-    by_name = None
-    if dest_projects is not None:
-        by_name = {(p.domain, p.name): p for p in dest_projects}
+
+def map_by_name(cands, prefixes, dest_projects):
+    """(candidate, destination account or None, reason) for separate
+    Keystones: the account of the destination project with the same
+    domain and name, under the same prefix."""
+    twins = {(p.domain, p.name): p for p in dest_projects}
     out = []
-    for p in projects:
-        for prefix in prefixes:
-            origin_account = prefix + p.id
-            if by_name is None:
-                dest_account = origin_account
-            else:
-                twin = by_name.get((p.domain, p.name))
-                dest_account = prefix + twin.id if twin else None
-            out.append((origin_account, dest_account, p))
+    for c in cands:
+        split = split_account(c.account, prefixes)
+        if c.project is None or split is None:
+            out.append((c, None, 'not the account of an origin project '
+                        '(<reseller prefix><project id>): cannot map it by '
+                        'name'))
+            continue
+        twin = twins.get((c.project.domain, c.project.name))
+        if twin is None:
+            where = '%s/%s' % (c.project.domain, c.project.name)
+            out.append((c, None, 'project %s does not exist on the '
+                        'destination Keystone' % where))
+            continue
+        out.append((c, split[0] + twin.id, None))
     return out
 
 
 def probe_verdict(status, headers):
-    """What an origin account's HEAD status means for the run; ``status``
-    None is a transport failure."""
+    """What an origin account's HEAD status means (see the module
+    docstring); ``status`` None is a transport failure."""
     if status in (401, 403):
         return DENIED
     if status == 410:
@@ -109,34 +168,97 @@ def lacks_reseller_role(verdicts, own_account):
     return bool(others) and all(v == DENIED for v in others.values())
 
 
-def list_projects(auth, side):
-    """All projects of a Keystone, disabled ones included, every page."""
-    return KeystoneAPI(auth).projects()
+# --- I/O --------------------------------------------------------------------
+def plan(conf, origin, dest, report, names=None):
+    """(origin account, destination account) pairs of this run.
 
-
-def discover(conf, origin, dest, report):
-    """Account pairs (origin, destination) for a Keystone origin.
-
-    Accounts that were never used (no Swift account behind the project)
-    are skipped: syncing them would create empty accounts. Projects with
-    no twin on a separate destination Keystone, and accounts whose HEAD
-    fails, are reported as errors and the others synced; 401/403 on
-    every account but the user's own means it lacks the reseller role.
+    ``names``: the accounts given by ``[sync] accounts`` (and the filter
+    file), or None to discover them (Keystone origin).
     """
+    sync = conf.sync
+    keystone_both = (conf.origin.auth_version == '3' and
+                     conf.destination.auth_version == '3')
+    by_name = sync.map_accounts_by == 'name'
+    if keystone_both and not by_name:
+        check_shared_project_ids(conf, origin, dest, report)
+    origin_api = dest_projects = None
+    if conf.origin.auth_version == '3':
+        origin_api = KeystoneAPI(origin.auth)
+    if by_name:
+        dest_projects = KeystoneAPI(dest.auth).projects()
+    if names is None:
+        return discover(conf, origin, dest, report, origin_api,
+                        dest_projects)
+    return _named_pairs(conf, report, [(n, None) for n in names],
+                        origin_api, dest_projects)
+
+
+def _named_pairs(conf, report, named, origin_api, dest_projects):
+    """Pairs for accounts given by name (``accounts``): the same name, an
+    explicit destination, or mapped by name."""
+    if dest_projects is None:
+        return [(o, d or o) for o, d in named]
+    prefixes = conf.origin.reseller_prefixes
+    by_id = {p.id: p for p in origin_api.projects()}
+    pairs, todo = [], []
+    for o, d in named:
+        if d:
+            pairs.append((o, d))
+            continue
+        split = split_account(o, prefixes)
+        todo.append(Candidate(o, by_id.get(split[1]) if split else None))
+    for c, d_acct, why in map_by_name(todo, prefixes, dest_projects):
+        if d_acct is None:
+            report.error(c.account, why)
+        else:
+            pairs.append((c.account, d_acct))
+    return pairs
+
+
+def check_shared_project_ids(conf, origin, dest, report):
+    """With ``map_accounts_by = id`` both clusters must trust Keystones
+    that share project ids (one Keystone, or replicated ones); otherwise
+    every account would be written where no destination project owns it.
+
+    Same auth_url: the same Keystone. Otherwise the destination Keystone
+    is asked whether it knows the origin user's project id (or, when it
+    refuses to say, the origin Keystone about the destination's).
+    """
+    if conf.origin.auth_url.rstrip('/') == \
+            conf.destination.auth_url.rstrip('/'):
+        return
+    known = KeystoneAPI(dest.auth).knows_project(origin.auth.project_id())
+    if known is None:
+        known = KeystoneAPI(origin.auth).knows_project(
+            dest.auth.project_id())
+    if known is None:
+        report.warn('keystone', 'cannot check that the origin and '
+                    'destination Keystones share project ids (both refuse '
+                    'to read projects): with map_accounts_by = id the '
+                    'destination accounts keep the origin project ids')
+    elif not known:
+        raise ConfigError(
+            'the destination Keystone (%s) does not know the origin\'s '
+            'project ids: the clusters trust separate Keystones, and with '
+            'map_accounts_by = id the data would go into accounts no '
+            'destination project owns; set [sync] map_accounts_by = name'
+            % conf.destination.auth_url)
+
+
+def discover(conf, origin, dest, report, origin_api, dest_projects=None):
+    """Account pairs of a Keystone origin (see the module docstring)."""
     from swsync.accounts import read_filter_file
     prefixes = conf.origin.reseller_prefixes
-    projects = list_projects(origin.auth, 'origin')
-    listed = len(projects)
+    projects = origin_api.projects()
     wanted = None
     if conf.sync.account_filter_file:
         wanted = read_filter_file(conf.sync.account_filter_file)
-    projects = filter_projects(projects, wanted, prefixes)
-    dest_projects = None
-    if conf.sync.map_accounts_by == 'name':
-        dest_projects = list_projects(dest.auth, 'destination')
-    triples = account_pairs(projects, prefixes, dest_projects)
-
-    probes = probe_accounts(origin, [t[0] for t in triples])
+    cands = filter_candidates(candidates(projects, prefixes), wanted)
+    if dest_projects is None:
+        mapped = [(c, c.account, None) for c in cands]
+    else:
+        mapped = map_by_name(cands, prefixes, dest_projects)
+    probes = probe_accounts(origin, [c.account for c in cands])
     verdicts = {a: probe_verdict(status, headers)
                 for a, (status, headers, _exc) in probes.items()}
     own = origin.storage_url.rstrip('/').rsplit('/', 1)[1]
@@ -146,24 +268,23 @@ def discover(conf, origin, dest, report):
                         'it needs the reseller admin role' % (
                             account, probes[account][0]))
     pairs = []
-    for o_acct, d_acct, project in triples:
-        status, headers, exc = probes[o_acct]
-        verdict = verdicts[o_acct]
+    for c, d_acct, why in mapped:
+        status, headers, exc = probes[c.account]
+        verdict = verdicts[c.account]
         if verdict in (UNUSED, DELETED):
             report.count('accounts_unused')
-            continue
-        if verdict in (DENIED, FAILED):
-            report.error(o_acct, 'origin account not readable, not '
+        elif verdict in (DENIED, FAILED):
+            report.error(c.account, 'origin account not readable, not '
                          'synced: %s' % (exc or 'HEAD -> %s' % status))
-            report.account_list('failed', o_acct)
-            continue
-        if d_acct is None:
-            report.error(o_acct, 'project %s/%s does not exist on the '
-                         'destination Keystone' % (project.domain,
-                                                   project.name))
-            continue
-        pairs.append((o_acct, d_acct))
-    report.accounts['projects'] = listed
+            report.account_list('failed', c.account)
+        elif d_acct is None:
+            report.error(c.account, why)
+            report.account_list('unmapped', c.account)
+        else:
+            pairs.append((c.account, d_acct))
+    report.accounts.update({'projects': len(projects),
+                            'candidates': len(cands),
+                            'unused': report.counts['accounts_unused']})
     LOG.info('%d projects, %d accounts to sync', len(projects), len(pairs))
     return pairs
 

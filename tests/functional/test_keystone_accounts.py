@@ -192,6 +192,51 @@ def test_name_mapping_finds_keystone_outside_the_swift_region(
     assert same(o, account, d, 'AUTH_' + twin.id) == []
 
 
+# --- 3. and 4. mapping across separate Keystones ----------------------------
+def test_name_mapping_applies_to_listed_accounts(
+        keystone, ks_origin, ks_project, sync_user, keystone_short,
+        ks_short, short_sync_user, tmp_path):
+    """[sync] accounts names the origin account; with map_accounts_by =
+    name its data goes to the destination project of the same name."""
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    project = ks_project('listed')
+    account = fill(o, project['account'], 'listed')
+    twin = keystone_short.ensure_project(project['project_name'])
+    config = write_conf(tmp_path / 'ln.conf', side(sync_user, 'RegionOne'),
+                        side(short_sync_user, 'RegionOne'),
+                        map_accounts_by='name', accounts=account)
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    d = TokenAdmin(keystone_short, short_sync_user, ks_short)
+    assert same(o, account, d, 'AUTH_' + twin.id) == []
+    # nothing in the account of the origin's id, which no project owns
+    assert listed(d, account) is None
+
+
+def test_separate_keystones_are_refused_with_id_mapping(
+        keystone, ks_origin, ks_project, sync_user, ks_short,
+        short_sync_user, tmp_path):
+    """The destination trusts another Keystone and map_accounts_by is left
+    at id: refused with one line, nothing written."""
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    project = ks_project('separate')
+    fill(o, project['account'], 'separate')
+    config = write_conf(tmp_path / 'sep.conf', side(sync_user, 'RegionOne'),
+                        side(short_sync_user, 'RegionOne'),
+                        account_filter_file=names_file(
+                            tmp_path, project['project_name']))
+    mark = ks_short.access_log_size()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 2, run
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run
+    assert 'separate Keystones' in lines[0]
+    assert 'map_accounts_by = name' in lines[0]
+    assert [r for r in sh.wait_for_log(ks_short, mark)
+            if sh.is_write(r)] == []
+
+
 # --- 5. one broken account --------------------------------------------------
 def broken_account_proxy(cluster, account):
     def rule(method, path, query):

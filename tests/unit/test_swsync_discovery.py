@@ -1,13 +1,14 @@
-"""Keystone account discovery: filtering, prefixes and name mapping."""
+"""Keystone account discovery: filtering, prefixes, name mapping, probes."""
 import email.utils
 import time
 
 import pytest
 
 from swsync import discovery as dsc
-from swsync.discovery import (Project, account_pairs, filter_projects,
-                              lacks_reseller_role, looks_autocreated,
-                              probe_verdict, unused_account)
+from swsync.discovery import (Candidate, Project, candidates,
+                              filter_candidates, lacks_reseller_role,
+                              looks_autocreated, map_by_name, probe_verdict,
+                              split_account, unused_account)
 from swsync.errors import ConfigError
 
 P1 = Project('id1', 'alpha', 'Default')
@@ -15,34 +16,69 @@ P2 = Project('id2', 'beta', 'Default')
 P3 = Project('id3', 'alpha', 'other')
 
 
-def test_no_filter_keeps_every_project():
-    assert filter_projects([P1, P2], None, ['AUTH_']) == [P1, P2]
+def accounts(cands):
+    return [c.account for c in cands]
 
 
-@pytest.mark.parametrize('wanted', [['beta'], ['id2'], ['AUTH_id2']],
-                         ids=['project-name', 'project-id', 'account'])
-def test_filter_by_project_name_id_or_account(wanted):
-    assert filter_projects([P1, P2], wanted, ['AUTH_']) == [P2]
+def test_one_candidate_per_prefix_and_project():
+    assert accounts(candidates([P1, P2], ['AUTH_', 'SERVICE_'])) == [
+        'AUTH_id1', 'SERVICE_id1', 'AUTH_id2', 'SERVICE_id2']
+
+
+def test_no_filter_keeps_every_candidate():
+    cands = candidates([P1, P2], ['AUTH_'])
+    assert filter_candidates(cands, None) == cands
+
+
+@pytest.mark.parametrize('line,expected', [
+    ('beta', ['AUTH_id2', 'SERVICE_id2']),
+    ('id2', ['AUTH_id2', 'SERVICE_id2']),
+    # an account name selects that account only, not its sibling prefix
+    ('AUTH_id2', ['AUTH_id2']),
+    ('SERVICE_id2', ['SERVICE_id2']),
+    # a name selects that name in every domain
+    ('alpha', ['AUTH_id1', 'SERVICE_id1', 'AUTH_id3', 'SERVICE_id3']),
+], ids=['name', 'project-id', 'auth-account', 'service-account',
+        'name-in-two-domains'])
+def test_filter_lines(line, expected):
+    cands = candidates([P1, P2, P3], ['AUTH_', 'SERVICE_'])
+    assert accounts(filter_candidates(cands, [line])) == expected
 
 
 def test_filter_naming_unknown_project_is_an_error():
+    cands = candidates([P1, P2], ['AUTH_'])
     with pytest.raises(ConfigError, match='gamma'):
-        filter_projects([P1, P2], ['alpha', 'gamma'], ['AUTH_'])
+        filter_candidates(cands, ['alpha', 'gamma'])
 
 
-def test_one_account_per_prefix_and_project():
-    pairs = account_pairs([P1], ['AUTH_', 'SERVICE_'])
-    assert [(o, d) for o, d, _p in pairs] == [
-        ('AUTH_id1', 'AUTH_id1'), ('SERVICE_id1', 'SERVICE_id1')]
+@pytest.mark.parametrize('account,expected', [
+    ('AUTH_abc', ('AUTH_', 'abc')),
+    ('SERVICE_abc', ('SERVICE_', 'abc')),
+    ('AUTH_', None),
+    ('OTHER_abc', None),
+])
+def test_split_account(account, expected):
+    assert split_account(account, ['AUTH_', 'SERVICE_']) == expected
+
+
+def test_split_account_prefers_the_longest_prefix():
+    assert split_account('AUTH_X_1', ['AUTH_', 'AUTH_X_']) == ('AUTH_X_',
+                                                               '1')
 
 
 def test_separate_keystones_map_by_domain_and_name():
     dest = [Project('x9', 'alpha', 'Default'),
             Project('y9', 'beta', 'Default')]
-    pairs = account_pairs([P1, P3], ['AUTH_'], dest)
-    assert [(o, d) for o, d, _p in pairs] == [
-        ('AUTH_id1', 'AUTH_x9'),     # same domain and name
-        ('AUTH_id3', None)]          # 'alpha' of domain 'other' is absent
+    cands = candidates([P1, P3], ['AUTH_', 'SERVICE_']) + [
+        Candidate('AUTH_orphan')]
+    out = [(c.account, d, why) for c, d, why in map_by_name(
+        cands, ['AUTH_', 'SERVICE_'], dest)]
+    assert out[:2] == [('AUTH_id1', 'AUTH_x9', None),       # same domain,
+                       ('SERVICE_id1', 'SERVICE_x9', None)]  # name, prefix
+    assert out[2][:2] == ('AUTH_id3', None)      # 'alpha' of 'other': none
+    assert 'other/alpha does not exist' in out[2][2]
+    assert out[4][:2] == ('AUTH_orphan', None)   # no project: no name
+    assert 'cannot map it by name' in out[4][2]
 
 
 def _headers(created_offset, containers=0):
