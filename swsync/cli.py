@@ -47,6 +47,7 @@ def main(argv=None):
     from swsync import accounts as accounts_mod
     from swsync import config
     from swsync import discovery
+    from swsync import known_accounts
     from swsync.auth import make_auth
     from swsync import lock as lock_mod
     from swsync.engine import Syncer
@@ -72,6 +73,9 @@ def main(argv=None):
         discover = conf.origin.auth_version == '3' and not conf.sync.accounts
         account_names = [] if discover else accounts_mod.accounts_to_sync(
             conf.sync)
+        known = None
+        if discover and conf.sync.known_accounts_file:
+            known = known_accounts.load(conf.sync.known_accounts_file)
         report_path = conf.report
         if not conf.dry_run:
             RunLock(conf.sync.lock_file or lock_mod.default_path(
@@ -106,7 +110,7 @@ def main(argv=None):
                               'same (%s): refusing to sync a cluster onto '
                               'itself' % origin.base_url)
         pairs = discovery.plan(conf, origin, dest, report,
-                               None if discover else account_names)
+                               None if discover else account_names, known)
         dest.account_map = {o: d for o, d in pairs if o != d}
         account_names = [o for o, _d in pairs]
         _preflight(origin, dest, account_names)
@@ -123,6 +127,11 @@ def main(argv=None):
         syncer.run(account_names)
     except SwiftError as exc:
         report.error('run', exc)
+    if known is not None and not dry_run:
+        try:
+            known_accounts.save(conf.sync.known_accounts_file, known)
+        except ConfigError as exc:
+            report.error('known_accounts_file', exc)
     report.finish()
     if report_path:
         report.write(report_path)

@@ -84,6 +84,24 @@ SYNC_OPTS = [
     cfg.StrOpt('account_filter_file',
                help='File with one account or project name per line; '
                     'only those are synced.'),
+    cfg.ListOpt('extra_accounts', default=[],
+                help='Accounts synced in addition to the discovered (or '
+                     'listed) ones: ACCOUNT, or ORIGIN_ACCOUNT:'
+                     'DESTINATION_ACCOUNT. For what discovery cannot see: '
+                     'accounts of deleted Keystone projects, of other '
+                     'reseller prefixes or auth systems. Without a '
+                     'destination the account keeps its name '
+                     '(map_accounts_by = id) or is mapped by its project\'s '
+                     'name (name).'),
+    cfg.StrOpt('known_accounts_file',
+               help='Keystone discovery: JSON file where swsync records the '
+                    'accounts it synced (written after each run). On later '
+                    'runs an account recorded there whose project Keystone '
+                    'no longer lists is still synced while its origin '
+                    'account holds data, with a warning, and one gone from '
+                    'the origin is reported while its destination copy '
+                    'remains. Unset: no memory; such accounts are not '
+                    'seen.'),
     cfg.StrOpt('map_accounts_by', default='id', choices=['id', 'name'],
                help='Keystone: "id" when both clusters trust the same '
                     'Keystone (or replicated ones), so an account keeps its '

@@ -13,12 +13,18 @@ Swift has no API that lists accounts. With a Keystone origin and no
    project);
 4. each mapped to its destination account (below);
 5. HEAD on the origin: an account that answers as never used (404, or
-   an autocreated empty answer) or deleted (410) is skipped; one that
-   fails is reported (exit 1) and the others are synced; 401/403 on
+   an autocreated empty answer) is skipped; one deleted (410) is skipped
+   and reported when its destination copy still holds containers; one
+   that fails is reported (exit 1) and the others are synced; 401/403 on
    every account but the user's own means the user lacks the reseller
    role (exit 2).
 
-``[sync] accounts`` replaces discovery.
+``[sync] extra_accounts`` are synced in addition (accounts of deleted
+projects, other prefixes). With ``[sync] known_accounts_file``, the
+accounts earlier runs synced that Keystone no longer lists (project
+deleted) are probed too: synced with a warning while they hold data,
+reported when gone from the origin while a destination copy remains
+(swsync.known_accounts). ``[sync] accounts`` replaces discovery.
 
 Mapping: ``map_accounts_by = id`` keeps the account name; it needs both
 clusters to trust Keystones that share project ids, which is checked
@@ -49,7 +55,7 @@ SYNC, UNUSED, DELETED, DENIED, FAILED = (
 @dataclass(frozen=True)
 class Candidate:
     """One origin account and the project it belongs to (None: not a
-    project's account)."""
+    project's account, e.g. an extra account)."""
     account: str
     project: Optional[Project] = None
 
@@ -135,7 +141,8 @@ def map_by_name(cands, prefixes, dest_projects):
         if c.project is None or split is None:
             out.append((c, None, 'not the account of an origin project '
                         '(<reseller prefix><project id>): cannot map it by '
-                        'name'))
+                        'name; name its destination in extra_accounts as '
+                        'ORIGIN:DESTINATION'))
             continue
         twin = twins.get((c.project.domain, c.project.name))
         if twin is None:
@@ -144,6 +151,19 @@ def map_by_name(cands, prefixes, dest_projects):
                         'destination Keystone' % where))
             continue
         out.append((c, split[0] + twin.id, None))
+    return out
+
+
+def parse_extra(entries):
+    """``[sync] extra_accounts`` entries: (origin, destination or None)."""
+    out = []
+    for entry in entries:
+        origin, sep, dest = entry.strip().partition(':')
+        origin, dest = origin.strip(), dest.strip()
+        if not origin or (sep and not dest) or ':' in dest:
+            raise ConfigError('[sync] extra_accounts: %r is not ACCOUNT or '
+                              'ORIGIN_ACCOUNT:DESTINATION_ACCOUNT' % entry)
+        out.append((origin, dest or None))
     return out
 
 
@@ -169,13 +189,15 @@ def lacks_reseller_role(verdicts, own_account):
 
 
 # --- I/O --------------------------------------------------------------------
-def plan(conf, origin, dest, report, names=None):
+def plan(conf, origin, dest, report, names=None, known=None):
     """(origin account, destination account) pairs of this run.
 
     ``names``: the accounts given by ``[sync] accounts`` (and the filter
-    file), or None to discover them (Keystone origin).
+    file), or None to discover them (Keystone origin). ``known``: see
+    discover().
     """
     sync = conf.sync
+    extra = parse_extra(sync.extra_accounts)
     keystone_both = (conf.origin.auth_version == '3' and
                      conf.destination.auth_version == '3')
     by_name = sync.map_accounts_by == 'name'
@@ -187,15 +209,23 @@ def plan(conf, origin, dest, report, names=None):
     if by_name:
         dest_projects = KeystoneAPI(dest.auth).projects()
     if names is None:
-        return discover(conf, origin, dest, report, origin_api,
-                        dest_projects)
-    return _named_pairs(conf, report, [(n, None) for n in names],
-                        origin_api, dest_projects)
+        pairs = discover(conf, origin, dest, report, origin_api,
+                         dest_projects, known)
+    else:
+        pairs = _named_pairs(conf, report, [(n, None) for n in names],
+                             origin_api, dest_projects)
+    seen = {o for o, _d in pairs}
+    extra = [(o, d) for o, d in extra if o not in seen]
+    if extra:
+        pairs += _named_pairs(conf, report, extra, origin_api,
+                              dest_projects)
+        report.accounts['extra'] = [o for o, _d in extra]
+    return pairs
 
 
 def _named_pairs(conf, report, named, origin_api, dest_projects):
-    """Pairs for accounts given by name (``accounts``): the same name, an
-    explicit destination, or mapped by name."""
+    """Pairs for accounts given by name (``accounts``, ``extra_accounts``):
+    the same name, an explicit destination, or mapped by name."""
     if dest_projects is None:
         return [(o, d or o) for o, d in named]
     prefixes = conf.origin.reseller_prefixes
@@ -245,19 +275,33 @@ def check_shared_project_ids(conf, origin, dest, report):
             % conf.destination.auth_url)
 
 
-def discover(conf, origin, dest, report, origin_api, dest_projects=None):
-    """Account pairs of a Keystone origin (see the module docstring)."""
+def discover(conf, origin, dest, report, origin_api, dest_projects=None,
+             known=None):
+    """Account pairs of a Keystone origin (see the module docstring).
+
+    ``known``: the accounts earlier runs synced (known_accounts.load), or
+    None; those Keystone no longer lists are probed too, and the dict is
+    updated in place with this run's accounts (for known_accounts.save).
+    """
     from swsync.accounts import read_filter_file
     prefixes = conf.origin.reseller_prefixes
     projects = origin_api.projects()
     wanted = None
     if conf.sync.account_filter_file:
         wanted = read_filter_file(conf.sync.account_filter_file)
-    cands = filter_candidates(candidates(projects, prefixes), wanted)
+    listed = candidates(projects, prefixes)
+    remembered = {a: d for a, (d, _p) in (known or {}).items()}
+    for c in listed:
+        remembered.pop(c.account, None)
+    orphans = [Candidate(a, known[a][1]) for a in remembered]
+    cands = filter_candidates(listed + orphans, wanted)
+    fresh = [c for c in cands if c.account not in remembered]
     if dest_projects is None:
-        mapped = [(c, c.account, None) for c in cands]
+        mapped = [(c, c.account, None) for c in fresh]
     else:
-        mapped = map_by_name(cands, prefixes, dest_projects)
+        mapped = map_by_name(fresh, prefixes, dest_projects)
+    mapped += [(c, remembered[c.account], None) for c in cands
+               if c.account in remembered]
     probes = probe_accounts(origin, [c.account for c in cands])
     verdicts = {a: probe_verdict(status, headers)
                 for a, (status, headers, _exc) in probes.items()}
@@ -267,12 +311,17 @@ def discover(conf, origin, dest, report, origin_api, dest_projects=None):
         raise AuthError('origin: the user may not access account %s (%s): '
                         'it needs the reseller admin role' % (
                             account, probes[account][0]))
-    pairs = []
+    pairs, forget = [], []
     for c, d_acct, why in mapped:
         status, headers, exc = probes[c.account]
         verdict = verdicts[c.account]
-        if verdict in (UNUSED, DELETED):
+        orphan = c.account in remembered
+        if verdict == UNUSED and not orphan:
             report.count('accounts_unused')
+        elif verdict in (UNUSED, DELETED):
+            if not _origin_gone(dest, report, c.account, d_acct,
+                                status) and orphan:
+                forget.append(c.account)
         elif verdict in (DENIED, FAILED):
             report.error(c.account, 'origin account not readable, not '
                          'synced: %s' % (exc or 'HEAD -> %s' % status))
@@ -281,12 +330,30 @@ def discover(conf, origin, dest, report, origin_api, dest_projects=None):
             report.error(c.account, why)
             report.account_list('unmapped', c.account)
         else:
+            if orphan:
+                report.warn(c.account, 'its project (%s) is no longer '
+                            'listed by Keystone; synced because an earlier '
+                            'run synced it (known_accounts_file)' % (
+                                _project_label(c.project)))
+                report.account_list('unlisted_known', c.account)
             pairs.append((c.account, d_acct))
+    if known is not None:
+        for c, d_acct, _why in mapped:
+            if (c.account, d_acct) in pairs:
+                known[c.account] = (d_acct, c.project)
+        for account in forget:
+            known.pop(account, None)
     report.accounts.update({'projects': len(projects),
                             'candidates': len(cands),
                             'unused': report.counts['accounts_unused']})
     LOG.info('%d projects, %d accounts to sync', len(projects), len(pairs))
     return pairs
+
+
+def _project_label(project):
+    if project is None:
+        return 'unknown project'
+    return '%s/%s, id %s' % (project.domain, project.name, project.id)
 
 
 def probe_accounts(cluster, accounts, workers=16):
@@ -308,3 +375,35 @@ def probe_accounts(cluster, accounts, workers=16):
     pool = eventlet.GreenPool(workers)
     return {a: (status, headers, exc)
             for a, status, headers, exc in pool.imap(probe, accounts)}
+
+
+def _origin_gone(dest, report, account, d_acct, status):
+    """An origin account answered 410 (deleted), or an account an earlier
+    run synced answers as never created (404 or autocreate's stand-in).
+    swsync never deletes an account, so a destination copy that still
+    holds containers stays: say so, every run, until an operator removes
+    it. True while such a copy exists."""
+    if status == 410:
+        report.count('accounts_origin_deleted')
+        report.account_list('origin_deleted', account)
+        what = 'origin account deleted (410)'
+    else:
+        report.account_list('origin_gone', account)
+        what = 'origin account gone (%s)' % status
+    if d_acct is None:
+        return False
+    try:
+        resp = dest.request('HEAD', dest.path(d_acct),
+                            ok=(200, 204, 404, 410))
+    except SyncError as exc:
+        report.warn(account, '%s; its destination copy %s could not be '
+                    'checked: %s' % (what, d_acct, exc))
+        return True
+    held = int(resp.headers.get('x-account-container-count') or 0)
+    if resp.status_code in (200, 204) and held:
+        report.warn(account, '%s but its destination copy %s still holds '
+                    '%d container(s): swsync never deletes accounts; remove '
+                    'it if the project is gone for good' % (
+                        what, d_acct, held))
+        return True
+    return False

@@ -284,6 +284,109 @@ def test_one_broken_origin_account_does_not_stop_the_others(
     assert listed(d, broken) is None
 
 
+# --- 6. accounts discovery cannot see ---------------------------------------
+def test_deleted_origin_account_with_a_copy_is_reported(
+        keystone, ks_origin, ks_destination, ks_project, sync_user,
+        tmp_path):
+    """An origin account deleted after it was mirrored answers 410: its
+    destination copy is kept (swsync never deletes accounts) and the run
+    says so, instead of skipping it as 'unused'."""
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    d = TokenAdmin(keystone, sync_user, ks_destination)
+    project = ks_project('gone')
+    account = fill(o, project['account'], 'gone')
+    config = write_conf(tmp_path / 'gone.conf', side(sync_user, 'RegionOne'),
+                        side(sync_user, 'RegionTwo'),
+                        account_filter_file=names_file(
+                            tmp_path, project['project_name']))
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert listed(d, account) == ['o0', 'o1']
+    o.req('DELETE', account, ok=(204,))
+    assert o.req('HEAD', account).status_code == 410
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    warnings = [w for w in run.report.get('warnings', [])
+                if w['scope'] == account]
+    assert warnings and '410' in warnings[0]['warning'], run.report
+    assert run.report['accounts']['origin_deleted'] == [account]
+    assert 'WARNING' in run.stderr and account in run.stderr
+    assert listed(d, account) == ['o0', 'o1']
+
+
+def test_extra_accounts_sync_what_discovery_cannot_see(
+        keystone, ks_origin, ks_destination, ks_project, sync_user,
+        tmp_path):
+    """A project deleted before its account was ever mirrored: Keystone no
+    longer lists it, so discovery cannot find its data. extra_accounts
+    names it, and discovery goes on for the rest."""
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    d = TokenAdmin(keystone, sync_user, ks_destination)
+    orphan = ks_project('orphan')
+    orphan_account = fill(o, orphan['account'], 'orphan')
+    keystone.client().projects.delete(orphan['project_id'])
+    live = ks_project('live')
+    live_account = fill(o, live['account'], 'live')
+    sync = dict(account_filter_file=names_file(tmp_path,
+                                               live['project_name']))
+    sh.settle()
+    run = sh.run_swsync(write_conf(tmp_path / 'a.conf',
+                                   side(sync_user, 'RegionOne'),
+                                   side(sync_user, 'RegionTwo'), **sync),
+                        tmp_path)
+    assert run.rc == 0, run
+    assert listed(d, orphan_account) is None      # invisible to discovery
+    run = sh.run_swsync(write_conf(tmp_path / 'b.conf',
+                                   side(sync_user, 'RegionOne'),
+                                   side(sync_user, 'RegionTwo'),
+                                   extra_accounts=orphan_account, **sync),
+                        tmp_path)
+    assert run.rc == 0, run
+    assert run.report['accounts']['extra'] == [orphan_account]
+    assert run.report['counts']['accounts'] == 2
+    for account in (orphan_account, live_account):
+        assert same(o, account, d, account) == [], account
+
+
+def test_known_accounts_keep_a_deleted_projects_account_in_sync(
+        keystone, ks_origin, ks_destination, ks_project, sync_user,
+        tmp_path):
+    """A project deleted after its account was mirrored: Keystone no longer
+    lists it, but its data lives on. With known_accounts_file the account
+    stays in sync (with a warning); once the origin account is deleted,
+    the destination copy left behind is reported."""
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    d = TokenAdmin(keystone, sync_user, ks_destination)
+    project = ks_project('known')
+    account = fill(o, project['account'], 'known')
+    known = tmp_path / 'known.json'
+    config = write_conf(tmp_path / 'k.conf', side(sync_user, 'RegionOne'),
+                        side(sync_user, 'RegionTwo'),
+                        known_accounts_file=known,
+                        account_filter_file=names_file(
+                            tmp_path, project['project_name']))
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert account in known.read_text()
+    keystone.client().projects.delete(project['project_id'])
+    o.put_object(account, 'c', 'after', b'written after the project died')
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert same(o, account, d, account) == []
+    assert run.report['accounts']['unlisted_known'] == [account]
+    assert [w['scope'] for w in run.report['warnings']] == [account]
+    assert 'no longer listed' in run.report['warnings'][0]['warning']
+    o.req('DELETE', account, ok=(204,))
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert run.report['accounts']['origin_deleted'] == [account]
+    assert '410' in run.report['warnings'][0]['warning']
+    assert listed(d, account) == ['after', 'o0', 'o1']
+
+
 # --- 7. token renewal is not a retry ----------------------------------------
 def test_token_renewal_does_not_use_the_retry_budget(
         keystone_short, ks_short, ks_short_b, tmp_path):

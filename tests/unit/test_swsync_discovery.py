@@ -7,8 +7,8 @@ import pytest
 from swsync import discovery as dsc
 from swsync.discovery import (Candidate, Project, candidates,
                               filter_candidates, lacks_reseller_role,
-                              looks_autocreated, map_by_name, probe_verdict,
-                              split_account, unused_account)
+                              looks_autocreated, map_by_name, parse_extra,
+                              probe_verdict, split_account, unused_account)
 from swsync.errors import ConfigError
 
 P1 = Project('id1', 'alpha', 'Default')
@@ -78,7 +78,22 @@ def test_separate_keystones_map_by_domain_and_name():
     assert out[2][:2] == ('AUTH_id3', None)      # 'alpha' of 'other': none
     assert 'other/alpha does not exist' in out[2][2]
     assert out[4][:2] == ('AUTH_orphan', None)   # no project: no name
-    assert 'cannot map it by name' in out[4][2]
+    assert 'extra_accounts' in out[4][2]
+
+
+@pytest.mark.parametrize('entries,expected', [
+    ([], []),
+    (['AUTH_a'], [('AUTH_a', None)]),
+    ([' AUTH_a : AUTH_b '], [('AUTH_a', 'AUTH_b')]),
+])
+def test_extra_accounts(entries, expected):
+    assert parse_extra(entries) == expected
+
+
+@pytest.mark.parametrize('entry', [':AUTH_b', 'AUTH_a:', 'a:b:c', ' '])
+def test_bad_extra_accounts(entry):
+    with pytest.raises(ConfigError, match='extra_accounts'):
+        parse_extra([entry])
 
 
 def _headers(created_offset, containers=0):
