@@ -59,6 +59,10 @@ IDENTITY_DEFAULTS = {'service_type': 'identity',
                      'version': '3'}
 
 
+# [destination] has no reseller_prefixes (see MISPLACED).
+DEST_OPTS = [o for o in CLUSTER_OPTS if o.dest != 'reseller_prefixes']
+
+
 def identity_opts():
     """keystoneauth's adapter options with swsync's defaults: the
     identity service, public interface, any region, API v3."""
@@ -82,8 +86,13 @@ SYNC_OPTS = [
                 help='Account names to sync (e.g. AUTH_test). Empty with a '
                      'Keystone origin: every project.'),
     cfg.StrOpt('account_filter_file',
-               help='File with one account or project name per line; '
-                    'only those are synced.'),
+               help='File with one name per line (# comments and blank '
+                    'lines ignored); only those are synced. A line is an '
+                    'account name (that account only), or with Keystone '
+                    'discovery a project id, a project name (in every '
+                    'domain) or domain/name (every account of that '
+                    'project). A name that matches nothing, or a file '
+                    'without names, is refused.'),
     cfg.ListOpt('extra_accounts', default=[],
                 help='Accounts synced in addition to the discovered (or '
                      'listed) ones: ACCOUNT, or ORIGIN_ACCOUNT:'
@@ -183,7 +192,7 @@ CLI_OPTS = [
 def list_opts():
     """For oslo-config-generator (etc/swsync-config-generator.conf)."""
     return [('origin', copy.deepcopy(CLUSTER_OPTS)),
-            ('destination', copy.deepcopy(CLUSTER_OPTS)),
+            ('destination', copy.deepcopy(DEST_OPTS)),
             ('origin_identity', identity_opts()),
             ('destination_identity', identity_opts()),
             ('sync', copy.deepcopy(SYNC_OPTS))]
@@ -191,7 +200,7 @@ def list_opts():
 
 def register(conf):
     conf.register_opts(CLUSTER_OPTS, group='origin')
-    conf.register_opts(CLUSTER_OPTS, group='destination')
+    conf.register_opts(DEST_OPTS, group='destination')
     for group in IDENTITY_GROUPS.values():
         conf.register_opts(identity_opts(), group=group)
     conf.register_opts(SYNC_OPTS, group='sync')
@@ -230,6 +239,13 @@ def validate(conf):
 GROUPS = ('origin', 'destination', 'origin_identity', 'destination_identity',
           'sync')
 
+# Options in a section where they have no effect: a line that explains.
+MISPLACED = {
+    ('destination', 'reseller_prefixes'):
+        'reseller_prefixes is an [origin] option: destination accounts keep '
+        'the prefix of their origin account; remove it from [destination]',
+}
+
 
 def check_files(conf, groups=GROUPS):
     """Refuse what oslo.config lets pass: unknown sections and options (a
@@ -246,6 +262,9 @@ def check_files(conf, groups=GROUPS):
                 raise ConfigError('%s: unknown section [%s]' % (path,
                                                                 section))
             for name in options:
+                if (section, name) in MISPLACED:
+                    raise ConfigError('%s: %s' % (
+                        path, MISPLACED[section, name]))
                 if name not in known[section]:
                     raise ConfigError('%s: unknown option %s in [%s]' % (
                         path, name, section))

@@ -9,8 +9,8 @@ Swift has no API that lists accounts. With a Keystone origin and no
 2. one account per project and origin reseller prefix,
    ``<prefix><project id>``;
 3. only those the filter file names, when there is one (an account name
-   selects that account, a project id or name every account of the
-   project);
+   selects that account, a project id, name or ``domain/name`` every
+   account of the project);
 4. each mapped to its destination account (below);
 5. HEAD on the origin: an account that answers as never used (404, or
    an autocreated empty answer) is skipped; one deleted (410) is skipped
@@ -92,7 +92,7 @@ def filter_names(candidate):
     p = candidate.project
     names = {candidate.account}
     if p is not None:
-        names |= {p.id, p.name}
+        names |= {p.id, p.name, '%s/%s' % (p.domain, p.name)}
     return names
 
 
@@ -100,14 +100,19 @@ def filter_candidates(cands, wanted):
     """Candidates named in the filter file.
 
     A line is an account name (that account only, so ``AUTH_<id>`` does
-    not select ``SERVICE_<id>``), a project id or a project name (every
-    account of that project, in every domain). A line that matches
+    not select ``SERVICE_<id>``), a project id, a project name, or
+    ``domain/name`` (every account of that project). A bare name selects
+    the projects of that name in every domain. A line that matches
     nothing is an error: a typo would silently drop a tenant from the
-    nightly sync.
+    nightly sync; a file without any name is an error too.
     """
     if wanted is None:
         return list(cands)
     wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        raise ConfigError('account_filter_file names no account or project '
+                          '(only blank lines and comments): nothing would '
+                          'be synced')
     keep, matched = [], set()
     for c in cands:
         hits = filter_names(c).intersection(wanted)

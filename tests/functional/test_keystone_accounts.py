@@ -117,7 +117,9 @@ def short_sync_user(keystone_short):
 def test_discovery_reads_every_page_of_a_truncating_keystone(
         keystone_limited, ksl_origin, destination, tmp_path):
     """Keystone answers at most 10 projects per list; 30 projects in three
-    domains, half of them holding data: every one of those is mirrored."""
+    domains, half of them holding data: every one of those is mirrored,
+    and a filter file may name a project Keystone lists last, by
+    domain/name when the same name exists in two domains."""
     from tests.functional.conftest import KS_LIST_LIMIT
     ks = keystone_limited
     t = tag()
@@ -149,6 +151,28 @@ def test_discovery_reads_every_page_of_a_truncating_keystone(
     assert missed == [], '%d of %d accounts not mirrored' % (
         len(missed), len(filled))
     assert run.report['accounts']['projects'] >= 30 + len(domains)
+    # A filter file naming the project Keystone lists last, and one of two
+    # same-named projects by domain/name.
+    on_first_page = {p['id'] for p in first_page['projects']}
+    last_key = max(filled, key=lambda k: filled[k])
+    last = filled[last_key]
+    assert last[len('AUTH_'):] not in on_first_page
+    twin_b = filled['dom-b-' + t, 'twin-' + t]
+    twin_default = filled['Default', 'twin-' + t]
+    for account in (last, twin_b, twin_default):
+        o.put_object(account, 'c', 'late', b'late')
+    names = names_file(tmp_path, '%s/%s' % last_key, 'dom-b-%s/twin-%s' % (
+        t, t))
+    config = write_conf(tmp_path / 'lim2.conf', side(user, 'RegionOne'),
+                        tempauth_side(destination),
+                        account_filter_file=names)
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert run.report['counts']['accounts'] == len({last, twin_b})
+    assert 'late' in listed(d, last)
+    assert 'late' in listed(d, twin_b)
+    assert 'late' not in listed(d, twin_default)
 
 
 # --- 2. Keystone's endpoint is not in Swift's region ------------------------

@@ -33,13 +33,18 @@ def test_no_filter_keeps_every_candidate():
 @pytest.mark.parametrize('line,expected', [
     ('beta', ['AUTH_id2', 'SERVICE_id2']),
     ('id2', ['AUTH_id2', 'SERVICE_id2']),
+    ('Default/beta', ['AUTH_id2', 'SERVICE_id2']),
     # an account name selects that account only, not its sibling prefix
     ('AUTH_id2', ['AUTH_id2']),
     ('SERVICE_id2', ['SERVICE_id2']),
-    # a name selects that name in every domain
+    # a bare name selects that name in every domain...
     ('alpha', ['AUTH_id1', 'SERVICE_id1', 'AUTH_id3', 'SERVICE_id3']),
-], ids=['name', 'project-id', 'auth-account', 'service-account',
-        'name-in-two-domains'])
+    # ...domain/name only the project of that domain
+    ('other/alpha', ['AUTH_id3', 'SERVICE_id3']),
+    ('Default/alpha', ['AUTH_id1', 'SERVICE_id1']),
+], ids=['name', 'project-id', 'domain-name', 'auth-account',
+        'service-account', 'name-in-two-domains', 'domain-qualified',
+        'default-domain-qualified'])
 def test_filter_lines(line, expected):
     cands = candidates([P1, P2, P3], ['AUTH_', 'SERVICE_'])
     assert accounts(filter_candidates(cands, [line])) == expected
@@ -49,6 +54,14 @@ def test_filter_naming_unknown_project_is_an_error():
     cands = candidates([P1, P2], ['AUTH_'])
     with pytest.raises(ConfigError, match='gamma'):
         filter_candidates(cands, ['alpha', 'gamma'])
+    with pytest.raises(ConfigError, match='nowhere/alpha'):
+        filter_candidates(cands, ['nowhere/alpha'])
+
+
+def test_filter_without_any_name_is_an_error():
+    """A comments-only filter file would sync nothing with exit 0."""
+    with pytest.raises(ConfigError, match='names no account'):
+        filter_candidates(candidates([P1], ['AUTH_']), [])
 
 
 @pytest.mark.parametrize('account,expected', [
