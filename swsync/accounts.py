@@ -33,6 +33,10 @@ def accounts_to_sync(sync_conf):
     if not sync_conf.account_filter_file:
         return accounts
     wanted = read_filter_file(sync_conf.account_filter_file)
+    if not wanted:
+        raise ConfigError('account_filter_file %s names no account (only '
+                          'blank lines and comments): nothing would be '
+                          'synced' % sync_conf.account_filter_file)
     if not accounts:
         return list(dict.fromkeys(wanted))
     unknown = [n for n in wanted if n not in accounts]

@@ -25,6 +25,7 @@ import time
 import urllib.parse
 
 from swsync import decide
+from swsync import dest_account
 from swsync import headers as hdrs
 from swsync import limits as limits_mod
 from swsync.errors import SyncError, SwiftError, TargetsMissing, \
@@ -375,6 +376,14 @@ class Actions:
         self.dest.post_account(account, headers)
         LOG.debug('posted account %s: %s', account, reason)
 
+    def ensure_account(self, account):
+        """Create the destination account if it is missing (a proxy
+        without account_autocreate); True when it was created."""
+        created = dest_account.ensure_account(self.dest, account)
+        if created:
+            LOG.info('created destination account %s', account)
+        return created
+
 
 class Planner(Actions):
     """Dry-run: the same decisions and origin reads, no destination write;
@@ -427,3 +436,9 @@ class Planner(Actions):
 
     def post_account(self, account, headers, reason):
         self._plan('accounts_posted', reason, account)
+
+    def ensure_account(self, account):
+        if not dest_account.ensure_account(self.dest, account, dry_run=True):
+            return False
+        self._plan('accounts_created', 'missing on destination', account)
+        return True

@@ -78,9 +78,10 @@ class TempAuth(CachedAuth):
         return url, token
 
 
-def make_auth(side, conf):
-    """The authenticator for a ``[origin]``/``[destination]`` group."""
+def make_auth(side, conf, identity_conf=None):
+    """The authenticator for a ``[origin]``/``[destination]`` group;
+    ``identity_conf``: its ``[<side>_identity]`` group (Keystone only)."""
     if conf.auth_version == '3':
         from swsync.keystone import KeystoneAuth
-        return KeystoneAuth(side, conf)
+        return KeystoneAuth(side, conf, identity_conf)
     return TempAuth(side, conf)

@@ -49,6 +49,7 @@ def main(argv=None):
     from swsync import accounts as accounts_mod
     from swsync import config
     from swsync import discovery
+    from swsync import known_accounts
     from swsync.auth import make_auth
     from swsync import lock as lock_mod
     from swsync import green
@@ -76,6 +77,9 @@ def main(argv=None):
         discover = conf.origin.auth_version == '3' and not conf.sync.accounts
         account_names = [] if discover else accounts_mod.accounts_to_sync(
             conf.sync)
+        known = None
+        if discover and conf.sync.known_accounts_file:
+            known = known_accounts.load(conf.sync.known_accounts_file)
         report_path = conf.report
         approvals = parse_approvals(conf.approve_deletes)
         run_lock = None
@@ -102,8 +106,9 @@ def main(argv=None):
     try:
         for side in ('origin', 'destination'):
             group = conf[side]
-            sides[side] = Cluster(side, make_auth(side, group), group,
-                                  workers, retries=conf.sync.retries,
+            auth = make_auth(side, group, conf[config.IDENTITY_GROUPS[side]])
+            sides[side] = Cluster(side, auth, group, workers,
+                                  retries=conf.sync.retries,
                                   max_backoff=conf.sync.retry_max_backoff)
             sides[side].auth.credentials()
         origin, dest = sides['origin'], sides['destination']
@@ -111,10 +116,10 @@ def main(argv=None):
             raise ConfigError('origin and destination storage URLs are the '
                               'same (%s): refusing to sync a cluster onto '
                               'itself' % origin.base_url)
-        if discover:
-            pairs = discovery.discover(conf, origin, dest, report)
-            dest.account_map = {o: d for o, d in pairs if o != d}
-            account_names = [o for o, _d in pairs]
+        pairs = discovery.plan(conf, origin, dest, report,
+                               None if discover else account_names, known)
+        dest.account_map = {o: d for o, d in pairs if o != d}
+        account_names = [o for o, _d in pairs]
         _preflight(origin, dest, account_names)
         if conf.sync.preserve_timestamps and not dry_run:
             _check_timestamps_honoured(dest)
@@ -131,6 +136,11 @@ def main(argv=None):
         syncer.run(account_names)
     except SwiftError as exc:
         report.error('run', exc)
+    if known is not None and not dry_run:
+        try:
+            known_accounts.save(conf.sync.known_accounts_file, known)
+        except ConfigError as exc:
+            report.error('known_accounts_file', exc)
     report.finish()
     if report_path:
         report.write(report_path)
@@ -192,30 +202,45 @@ def _check_timestamps_honoured(dest):
                           'mode')
 
 
+PREFLIGHT_PROBES = 3
+
+
 def _preflight(origin, dest, account_names):
     """Check that the reseller admin may read and write other accounts
-    before anything is written: a user without the reseller role gets 403
-    here, and the run stops with exit code 2."""
+    before anything is written: a user without the reseller role gets
+    401/403 here, and the run stops with exit code 2.
+
+    Accounts the user does not own are probed (its own account would not
+    tell whether it has the role), up to PREFLIGHT_PROBES of them until
+    one answers: one broken account (a 5xx, a timeout) says nothing about
+    the role, so it is not fatal here; its own sync reports it.
+    """
     from swsync.errors import AuthError, SyncError
     if not account_names:
         return
     for side, ok in ((origin, (200, 204)), (dest, (200, 204, 404))):
-        # An account the user does not own, if there is one: its own
-        # account would not tell whether it has the reseller role.
         own = side.storage_url.rstrip('/').rsplit('/', 1)[1]
         others = [a for a in account_names
                   if side.account_map.get(a, a) != own]
-        probe = (others or account_names)[0]
-        try:
-            side.request('HEAD', side.path(probe), ok=ok, retry=False)
-        except SyncError as exc:
-            status = getattr(exc, 'status', None)
-            if status in (401, 403):
+        denied = []
+        for probe in (others or account_names)[:PREFLIGHT_PROBES]:
+            try:
+                side.request('HEAD', side.path(probe), ok=ok, retry=False)
+                break
+            except SyncError as exc:
+                status = getattr(exc, 'status', None)
+                if status not in (401, 403):
+                    LOG.warning('%s: account %s did not answer the access '
+                                'check: %s', side.side, probe, exc)
+                    continue
+                denied.append((probe, status))
+        else:
+            if denied and len(denied) == len(
+                    (others or account_names)[:PREFLIGHT_PROBES]):
+                probe, status = denied[0]
                 raise AuthError('%s: the user may not access account %s '
                                 '(%s): it needs the reseller admin role' % (
                                     side.side, probe, status))
-            raise AuthError('%s: cannot access account %s: %s' % (
-                side.side, probe, exc))
 
 
 if __name__ == '__main__':

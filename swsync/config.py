@@ -24,11 +24,13 @@ CLUSTER_OPTS = [
                help='Keystone domain of the user.'),
     cfg.StrOpt('project_domain_name', default='Default',
                help='Keystone domain of the project.'),
-    cfg.StrOpt('region_name', help='Keystone region of the object-store '
-                                   'endpoint.'),
+    cfg.StrOpt('region_name',
+               help='Keystone region of the object-store (Swift) endpoint; '
+                    'not used to find Keystone\'s own (identity) '
+                    'endpoint.'),
     cfg.StrOpt('interface', default='public',
                choices=['public', 'internal', 'admin'],
-               help='Keystone catalog interface of the object-store '
+               help='Keystone catalog interface of the object-store (Swift) '
                     'endpoint.'),
     cfg.URIOpt('storage_url', schemes=['http', 'https'],
                help='Override the storage URL returned by authentication '
@@ -46,20 +48,79 @@ CLUSTER_OPTS = [
                       'body bytes.'),
 ]
 
+# Keystone's own API (project listing, name mapping) is reached through a
+# keystoneauth adapter per side, in its own group, so that its endpoint is
+# chosen apart from the object-store's: Keystone's endpoints often live in
+# another region (or interface) than Swift's.
+IDENTITY_GROUPS = {'origin': 'origin_identity',
+                   'destination': 'destination_identity'}
+IDENTITY_DEFAULTS = {'service_type': 'identity',
+                     'valid_interfaces': ['public'],
+                     'version': '3'}
+
+
+# [destination] has no reseller_prefixes (see MISPLACED).
+DEST_OPTS = [o for o in CLUSTER_OPTS if o.dest != 'reseller_prefixes']
+
+
+def identity_opts():
+    """keystoneauth's adapter options with swsync's defaults: the
+    identity service, public interface, any region, API v3."""
+    from keystoneauth1 import loading as ks_loading
+    opts = ks_loading.get_adapter_conf_options(include_deprecated=False)
+    for opt in opts:
+        if opt.dest in IDENTITY_DEFAULTS:
+            opt.default = IDENTITY_DEFAULTS[opt.dest]
+        if opt.dest == 'region_name':
+            opt.help = ('Region of Keystone\'s identity endpoint, used to '
+                        'read projects (discovery, map_accounts_by, the '
+                        'check that both Keystones share project ids). '
+                        'Unset: any region; the object-store region '
+                        '(region_name in the side\'s own group) is not '
+                        'used here.')
+    return opts
+
+
 SYNC_OPTS = [
     cfg.ListOpt('accounts', default=[],
                 help='Account names to sync (e.g. AUTH_test). Empty with a '
                      'Keystone origin: every project.'),
     cfg.StrOpt('account_filter_file',
-               help='File with one account or project name per line; '
-                    'only those are synced.'),
+               help='File with one name per line (# comments and blank '
+                    'lines ignored); only those are synced. A line is an '
+                    'account name (that account only), or with Keystone '
+                    'discovery a project id, a project name (in every '
+                    'domain) or domain/name (every account of that '
+                    'project). A name that matches nothing, or a file '
+                    'without names, is refused.'),
+    cfg.ListOpt('extra_accounts', default=[],
+                help='Accounts synced in addition to the discovered (or '
+                     'listed) ones: ACCOUNT, or ORIGIN_ACCOUNT:'
+                     'DESTINATION_ACCOUNT. For what discovery cannot see: '
+                     'accounts of deleted Keystone projects, of other '
+                     'reseller prefixes or auth systems. Without a '
+                     'destination the account keeps its name '
+                     '(map_accounts_by = id) or is mapped by its project\'s '
+                     'name (name).'),
+    cfg.StrOpt('known_accounts_file',
+               help='Keystone discovery: JSON file where swsync records the '
+                    'accounts it synced (written after each run). On later '
+                    'runs an account recorded there whose project Keystone '
+                    'no longer lists is still synced while its origin '
+                    'account holds data, with a warning, and one gone from '
+                    'the origin is reported while its destination copy '
+                    'remains. Unset: no memory; such accounts are not '
+                    'seen.'),
     cfg.StrOpt('map_accounts_by', default='id', choices=['id', 'name'],
                help='Keystone: "id" when both clusters trust the same '
                     'Keystone (or replicated ones), so an account keeps its '
-                    'name; "name" when they have separate Keystones: the '
-                    'destination account is that of the project with the '
-                    'same domain and name. ID-based ACLs cannot be carried '
-                    'across separate Keystones.'),
+                    'name; checked at start-up: separate Keystones (the '
+                    'destination Keystone does not know the origin\'s '
+                    'project ids) are refused. "name" when they have '
+                    'separate Keystones: the destination account is that '
+                    'of the project with the same domain and name, also '
+                    'for [sync] accounts and extra_accounts. ID-based ACLs '
+                    'cannot be carried across separate Keystones.'),
     cfg.IntOpt('container_workers', default=4, min=1, max=256,
                help='Containers walked at once.'),
     cfg.IntOpt('object_workers', default=16, min=1, max=1024,
@@ -141,13 +202,17 @@ CLI_OPTS = [
 def list_opts():
     """For oslo-config-generator (etc/swsync-config-generator.conf)."""
     return [('origin', copy.deepcopy(CLUSTER_OPTS)),
-            ('destination', copy.deepcopy(CLUSTER_OPTS)),
+            ('destination', copy.deepcopy(DEST_OPTS)),
+            ('origin_identity', identity_opts()),
+            ('destination_identity', identity_opts()),
             ('sync', copy.deepcopy(SYNC_OPTS))]
 
 
 def register(conf):
     conf.register_opts(CLUSTER_OPTS, group='origin')
-    conf.register_opts(CLUSTER_OPTS, group='destination')
+    conf.register_opts(DEST_OPTS, group='destination')
+    for group in IDENTITY_GROUPS.values():
+        conf.register_opts(identity_opts(), group=group)
     conf.register_opts(SYNC_OPTS, group='sync')
     conf.register_cli_opts(CLI_OPTS)
 
@@ -181,7 +246,15 @@ def validate(conf):
                           'list its accounts')
 
 
-GROUPS = ('origin', 'destination', 'sync')
+GROUPS = ('origin', 'destination', 'origin_identity', 'destination_identity',
+          'sync')
+
+# Options in a section where they have no effect: a line that explains.
+MISPLACED = {
+    ('destination', 'reseller_prefixes'):
+        'reseller_prefixes is an [origin] option: destination accounts keep '
+        'the prefix of their origin account; remove it from [destination]',
+}
 
 
 def check_files(conf, groups=GROUPS):
@@ -199,6 +272,9 @@ def check_files(conf, groups=GROUPS):
                 raise ConfigError('%s: unknown section [%s]' % (path,
                                                                 section))
             for name in options:
+                if (section, name) in MISPLACED:
+                    raise ConfigError('%s: %s' % (
+                        path, MISPLACED[section, name]))
                 if name not in known[section]:
                     raise ConfigError('%s: unknown option %s in [%s]' % (
                         path, name, section))

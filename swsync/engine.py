@@ -136,6 +136,10 @@ class Syncer:
         if missing:
             o_rows = iter(())
         else:
+            # Without account_autocreate the destination account must be
+            # created before the first write into it.
+            if d_headers is None and self.actions.ensure_account(account):
+                self.report.count(Outcome.ACCOUNTS_CREATED)
             update = hdrs.metadata_update(
                 hdrs.account_metadata(o_headers),
                 hdrs.account_metadata(d_headers or {}))

@@ -1,16 +1,37 @@
-"""Keystone v3 authentication and project discovery for reseller admins."""
+"""Keystone v3: the reseller admin's token and Keystone's own API.
+
+Two endpoints are chosen apart: the object-store (Swift) endpoint with
+``[origin]``/``[destination]`` ``region_name`` and ``interface``, and
+Keystone's identity endpoint (project listing, name mapping) with a
+keystoneauth adapter configured in ``[origin_identity]`` /
+``[destination_identity]`` (``config.identity_opts``): Keystone's
+endpoints often live in another region than Swift's.
+"""
 import logging
+from dataclasses import dataclass
 
 from swsync.auth import CachedAuth
-from swsync.errors import AuthError
+from swsync.errors import AuthError, ConfigError
 
 LOG = logging.getLogger(__name__)
 
 
-class KeystoneAuth(CachedAuth):
-    """A keystoneauth1 session: token plus the object-store endpoint."""
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    domain: str    # domain name (or id when the name is unknown)
 
-    def __init__(self, side, conf):
+
+class KeystoneRefused(AuthError):
+    """Keystone answered 403 to a read of its projects or domains."""
+
+
+class KeystoneAuth(CachedAuth):
+    """A keystoneauth1 session: token plus the object-store endpoint; an
+    adapter to Keystone's own API (``identity``)."""
+
+    def __init__(self, side, conf, identity_conf=None):
         from keystoneauth1 import session
         from keystoneauth1.identity import v3
         super().__init__(side, conf)
@@ -22,6 +43,8 @@ class KeystoneAuth(CachedAuth):
         verify = False if conf.insecure else (conf.cafile or True)
         self.session = session.Session(auth=auth, verify=verify,
                                        timeout=conf.timeout)
+        self.identity_conf = identity_conf
+        self._identity = None
 
     def invalidate(self):
         super().invalidate()
@@ -35,6 +58,8 @@ class KeystoneAuth(CachedAuth):
             url = conf.storage_url or self.session.get_endpoint(
                 service_type='object-store', interface=conf.interface,
                 region_name=conf.region_name)
+            if not url and token:
+                raise AuthError(self._no_object_store())
         except ks_exc.Unauthorized:
             raise AuthError('%s: Keystone refused the credentials of user '
                             '%s at %s' % (self.side, conf.username,
@@ -43,8 +68,7 @@ class KeystoneAuth(CachedAuth):
             raise AuthError('%s: cannot reach Keystone at %s' % (
                 self.side, conf.auth_url))
         except ks_exc.EndpointNotFound:
-            raise AuthError('%s: no object-store endpoint (%s) in the '
-                            'catalog' % (self.side, conf.interface))
+            raise AuthError(self._no_object_store())
         except ks_exc.ClientException as exc:
             raise AuthError('%s: Keystone error at %s: %s' % (
                 self.side, conf.auth_url, exc.__class__.__name__))
@@ -52,3 +76,174 @@ class KeystoneAuth(CachedAuth):
             raise AuthError('%s: Keystone gave no token or endpoint' %
                             self.side)
         return url, token
+
+    def _no_object_store(self):
+        """One line naming what was asked and what the catalog offers."""
+        conf = self.conf
+        wanted = 'interface %s, region %s' % (
+            conf.interface, conf.region_name or 'any')
+        try:
+            catalog = self.session.auth.get_access(
+                self.session).service_catalog
+            found = catalog.get_endpoints_data(
+                service_type='object-store').get('object-store', [])
+            offered = sorted({'%s/%s' % (e.region_name or '-', e.interface)
+                              for e in found})
+        except Exception:   # the catalog is only an aid to the message
+            offered = []
+        return ('%s: no object-store endpoint (%s) in the catalog; it has: '
+                '%s (set [%s] region_name and interface)' % (
+                    self.side, wanted, ', '.join(offered) or 'none',
+                    self.side))
+
+    # --- Keystone's own API ----------------------------------------------
+    @property
+    def identity(self):
+        """A keystoneauth1 Adapter to the identity service, chosen with
+        the side's identity group (region, interfaces, override)."""
+        if self._identity is None:
+            from keystoneauth1 import adapter
+            from keystoneauth1.loading import adapter as adapter_loading
+            kwargs = {}
+            if self.identity_conf is not None:
+                try:
+                    adapter_loading.process_conf_options(self.identity_conf,
+                                                         kwargs)
+                except TypeError as exc:
+                    raise ConfigError('[%s_identity] %s' % (self.side, exc))
+            else:
+                kwargs = {'service_type': 'identity', 'interface': 'public',
+                          'version': '3'}
+            self._identity = adapter.Adapter(self.session, **kwargs)
+        return self._identity
+
+    def project_id(self):
+        """The id of the project the token is scoped to."""
+        self.credentials()
+        return self.session.get_project_id()
+
+
+class KeystoneAPI:
+    """Projects and domains of one side's Keystone, read completely.
+
+    Keystone cuts a list at its ``list_limit`` (or, since it pages,
+    ``max_db_limit``) and marks the answer ``truncated`` - or, when no
+    list_limit is set, does not mark it at all. So every list is read by
+    ``marker`` until Keystone has nothing new to give; a Keystone that
+    truncates but ignores the marker (before it learnt to page) cannot be
+    listed completely, and that is an error, never a short list.
+    """
+
+    def __init__(self, auth):
+        self.auth = auth
+        self.side = auth.side
+        self._domains = {}
+
+    def _get(self, what, path, params=None, missing_ok=False):
+        from keystoneauth1 import exceptions as ks_exc
+        try:
+            resp = self.auth.identity.get(path, params=params or {},
+                                          raise_exc=False)
+        except ks_exc.EndpointNotFound:
+            raise AuthError(self._no_identity())
+        except ks_exc.ConnectFailure:
+            raise AuthError('%s: cannot reach Keystone\'s identity endpoint '
+                            'to %s' % (self.side, what))
+        except ks_exc.Unauthorized:
+            raise AuthError('%s: Keystone refused the credentials of user '
+                            '%s' % (self.side, self.auth.conf.username))
+        except ks_exc.ClientException as exc:
+            raise AuthError('%s: Keystone error while trying to %s: %s' % (
+                self.side, what, exc.__class__.__name__))
+        if resp.status_code == 404 and missing_ok:
+            return None
+        if resp.status_code == 403:
+            raise KeystoneRefused(
+                '%s: Keystone refused to %s (403): the user needs a role '
+                'allowed to read projects (identity:list_projects, e.g. '
+                'admin), or set [sync] accounts' % (self.side, what))
+        if resp.status_code != 200:
+            raise AuthError('%s: Keystone answered %d to %s' % (
+                self.side, resp.status_code, what))
+        try:
+            return resp.json()
+        except ValueError:
+            raise AuthError('%s: Keystone answered no JSON to %s' % (
+                self.side, what))
+
+    def _no_identity(self):
+        conf = self.auth.identity_conf
+        interfaces = getattr(conf, 'valid_interfaces', None) or ['public']
+        region = getattr(conf, 'region_name', None) or 'any'
+        return ('%s: no identity endpoint (interface %s, region %s) in the '
+                'catalog (set [%s_identity] region_name, valid_interfaces '
+                'or endpoint_override)' % (
+                    self.side, '/'.join(interfaces), region, self.side))
+
+    def projects(self):
+        """Every project (disabled ones included), as Project values."""
+        def fetch(marker):
+            params = {'marker': marker} if marker else {}
+            body = self._get('list projects', '/projects', params)
+            return body.get('projects') or [], bool(body.get('truncated'))
+        refs = collect(fetch, self.side)
+        return [Project(r['id'], r['name'], self.domain_name(r['domain_id']))
+                for r in refs if not r.get('is_domain')]
+
+    def project(self, project_id):
+        """One project by id, or None when Keystone does not know it."""
+        body = self._get('read project %s' % project_id,
+                         '/projects/%s' % project_id, missing_ok=True)
+        if body is None:
+            return None
+        ref = body['project']
+        return Project(ref['id'], ref['name'],
+                       self.domain_name(ref['domain_id']))
+
+    def knows_project(self, project_id):
+        """Whether Keystone knows a project id: True, False, or None when
+        it refuses to say (403)."""
+        try:
+            return self.project(project_id) is not None
+        except KeystoneRefused:
+            return None
+
+    def domain_name(self, domain_id):
+        if domain_id not in self._domains:
+            body = self._get('read domain %s' % domain_id,
+                             '/domains/%s' % domain_id, missing_ok=True)
+            self._domains[domain_id] = (body['domain']['name'] if body
+                                        else domain_id)
+        return self._domains[domain_id]
+
+
+def collect(fetch, side):
+    """Every item of a Keystone list, read page by page.
+
+    ``fetch(marker)`` returns (items, truncated). Keystone since 2025.2
+    pages by ``marker`` (the last id), sorted by id, and may cut a page
+    without saying so (``max_db_limit``); older ones ignore the marker and
+    answer the first page again. So: ask again with the last id until a
+    page is empty (the end) or brings back what was already read (the
+    marker was ignored: complete only if the answer was not truncated).
+    """
+    items, seen = [], set()
+    marker, truncated = None, False
+    while True:
+        page, page_truncated = fetch(marker)
+        new = [i for i in page if i['id'] not in seen]
+        if marker is not None and len(new) < len(page):
+            if truncated:
+                raise ConfigError(
+                    '%s: Keystone truncates its list at %d entries (its '
+                    'list_limit) and does not page: swsync cannot see every '
+                    'project; raise Keystone\'s [resource] list_limit, or '
+                    'name the accounts in [sync] accounts' % (
+                        side, len(page)))
+            return items
+        if not page:
+            return items
+        items.extend(new)
+        seen.update(i['id'] for i in new)
+        truncated = page_truncated
+        marker = page[-1]['id']

@@ -32,6 +32,7 @@ class Outcome(str, enum.Enum):
         'container_deletes_skipped_origin_exists'
     # accounts
     ACCOUNTS = 'accounts'
+    ACCOUNTS_CREATED = 'accounts_created'
     ACCOUNTS_POSTED = 'accounts_posted'
     ACCOUNTS_UNUSED = 'accounts_unused'
     ACCOUNTS_MISSING_ON_ORIGIN = 'accounts_missing_on_origin'

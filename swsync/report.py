@@ -41,6 +41,9 @@ class Report:
         self.totals = collections.Counter()
         self.account_successes = {}
         self.listeners = []     # f(outcome name, n): statsd counters
+        # What account discovery found and could not reach (JSON report
+        # ``accounts``): the names worth an operator's look.
+        self.accounts = {}
 
     @staticmethod
     def now():
@@ -83,8 +86,15 @@ class Report:
     def warn(self, scope, message):
         """Something the operator should know that is not a failure."""
         self.count(Outcome.WARNINGS)
-        self.warnings.append({'scope': scope, 'warning': message})
+        self.warnings.append({'scope': scope, 'warning': str(message)})
         LOG.warning('%s: %s', scope, message)
+
+    def account_list(self, key, account):
+        """Add an account name to the ``accounts`` section's list ``key``
+        (e.g. ``origin_deleted``)."""
+        names = self.accounts.setdefault(key, [])
+        if account not in names:
+            names.append(account)
 
     def withhold(self, scope, reason, count):
         """Record deletions that a safety rule stopped."""
@@ -125,6 +135,7 @@ class Report:
             'errors': self.errors,
             'warnings': self.warnings,
             'deletes_withheld': self.withheld,
+            'accounts': self.accounts,
             'exit_code': self.exit_code,
         }
 
@@ -149,17 +160,20 @@ class Report:
         c = self.counts
         end = self.finished or time.time()
         copied = sum(c[str(o)] for o in COPIED)
-        text = ('swsync%s: %s %d objects (%d bytes; %d SLO manifests, '
-                '%d symlinks), %d metadata updated, %d deleted, '
+        # Metadata POSTs that made destination objects, containers and
+        # accounts match the origin.
+        posted = (c['objects_posted'] + c['containers_posted'] +
+                  c['accounts_posted'])
+        text = ('swsync%s: %d accounts, %s %d objects (%d bytes; %d SLO '
+                'manifests, %d symlinks), %d metadata updated, %d deleted, '
                 '%d containers created, %d containers deleted, '
-                '%d account metadata updated, %d unchanged, %d errors, '
-                '%d warnings, %d deletions withheld in %.1fs' % (
-                    ' (dry run)' if self.dry_run else '',
+                '%d unchanged, %d errors, %d warnings, '
+                '%d deletions withheld in %.1fs' % (
+                    ' (dry run)' if self.dry_run else '', c['accounts'],
                     'would copy' if self.dry_run else 'copied',
                     copied, self.bytes_copied, c['slos_copied'],
-                    c['symlinks_copied'], c['objects_posted'],
-                    c['objects_deleted'], c['containers_created'],
-                    c['containers_deleted'], c['accounts_posted'],
+                    c['symlinks_copied'], posted, c['objects_deleted'],
+                    c['containers_created'], c['containers_deleted'],
                     c['objects_unchanged'], c['errors'], c['warnings'],
                     c['deletes_withheld'], end - self.started))
         if self.interrupted_by:

@@ -29,9 +29,9 @@ LOG = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset((408, 429, 498, 499, 500, 502, 503, 504, 507))
 # A 401 is answered by authenticating again, which is not a retry: it does
-# not spend the retry budget, but a token refused right after it was
-# issued is not tried forever either.
-MAX_REAUTH = 2
+# not spend the retry budget; but a second 401 in a row (a token refused
+# right after it was issued) is a refusal.
+MAX_REAUTH = 1
 # What breaking off a response body raises (urllib3 and requests).
 BODY_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError,
                OSError)
@@ -287,13 +287,15 @@ class Cluster(SwiftOperations):
         """
         if not retry:
             return fn()
-        reauths = [0]
+        reauths, in_a_row = [0], [0]
 
         def stop(state):
             exc = state.outcome.exception()
             if isinstance(exc, SwiftError) and exc.status == 401:
                 reauths[0] += 1
-                return reauths[0] > MAX_REAUTH
+                in_a_row[0] += 1
+                return in_a_row[0] > MAX_REAUTH
+            in_a_row[0] = 0
             return state.attempt_number - reauths[0] > self.retries
         retryer = tenacity.Retrying(
             stop=stop,

@@ -17,6 +17,7 @@ Command line::
 
     python tools/keystone.py install
     python tools/keystone.py start NAME PORT [--expiration SECONDS]
+                                             [--list-limit N]
     python tools/keystone.py stop NAME
     python tools/keystone.py status NAME
 """
@@ -69,6 +70,7 @@ log_dir = {dir}
 log_file = keystone.log
 debug = {debug}
 use_stderr = false
+{list_limit}
 
 [database]
 connection = sqlite:///{dir}/keystone.db
@@ -252,7 +254,10 @@ class Keystone:
     def __init__(self, name, port, root=DEFAULT_ROOT, expiration=3600,
                  allow_expired_window=10, workers=1, threads=1,
                  venv=None, admin_password=ADMIN_PASSWORD, debug=False,
-                 die_with_parent=False):
+                 die_with_parent=False, list_limit=None):
+        """``list_limit``: Keystone's ``[DEFAULT] list_limit``: list
+        answers (projects, domains...) longer than this are cut and marked
+        ``truncated: true``; None leaves Keystone's default (no limit)."""
         self.name = name
         self.port = int(port)
         self.root = root
@@ -264,6 +269,7 @@ class Keystone:
         self.venv = os.path.abspath(venv or DEFAULT_VENV)
         self.admin_password = admin_password
         self.debug = debug
+        self.list_limit = None if list_limit is None else int(list_limit)
         # Tests: gunicorn dies with the process that started it (and its
         # worker with it, see GUNICORN_CONF).
         self.die_with_parent = die_with_parent
@@ -316,7 +322,9 @@ class Keystone:
             dir=self.dir, expiration=self.expiration,
             allow_expired_window=self.allow_expired_window,
             debug='true' if self.debug else 'false',
-            cache='true' if self.workers == 1 else 'false'))
+            cache='true' if self.workers == 1 else 'false',
+            list_limit='' if self.list_limit is None else
+            'list_limit = %d' % self.list_limit))
         self._write('swiftsync_keystone_wsgi.py', WSGI_MODULE.format(
             dir=self.dir, setup_done=SETUP_DONE))
         self._write('swiftsync_keystone_manage.py', MANAGE_SCRIPT)
@@ -327,7 +335,8 @@ class Keystone:
                        'allow_expired_window': self.allow_expired_window,
                        'workers': self.workers, 'threads': self.threads,
                        'venv': self.venv,
-                       'admin_password': self.admin_password}, f)
+                       'admin_password': self.admin_password,
+                       'list_limit': self.list_limit}, f)
 
     def _setup(self):
         """keystone-manage: database, key repositories, bootstrap."""
@@ -493,33 +502,48 @@ class Keystone:
             ks.regions.create(id=region_id)
         return region_id
 
-    def ensure_project(self, name, enabled=True):
+    def ensure_domain(self, name):
+        """The id of a domain (by name), created when missing."""
+        if name.lower() == 'default':
+            return 'default'
         ks = self.client()
-        found = ks.projects.list(name=name, domain='default')
+        found = ks.domains.list(name=name)
+        return (found[0] if found else ks.domains.create(name=name)).id
+
+    def ensure_project(self, name, enabled=True, domain=DOMAIN):
+        """A project of a domain (by name), created when missing."""
+        ks = self.client()
+        domain_id = self.ensure_domain(domain)
+        found = ks.projects.list(name=name, domain=domain_id)
         if found:
             return found[0]
-        return ks.projects.create(name=name, domain='default',
+        return ks.projects.create(name=name, domain=domain_id,
                                   enabled=enabled)
 
-    def ensure_user(self, name, password, project, roles=('member',)):
-        """A user with roles on a project (both created when missing).
+    def ensure_user(self, name, password, project, roles=('member',),
+                    domain=DOMAIN):
+        """A user with roles on a project (both created when missing, in
+        ``domain``).
 
         Returns credentials (see credentials()) scoped to that project.
         """
         ks = self.client()
-        proj = self.ensure_project(project)
-        found = ks.users.list(name=name, domain='default')
+        domain_id = self.ensure_domain(domain)
+        proj = self.ensure_project(project, domain=domain)
+        found = ks.users.list(name=name, domain=domain_id)
         if found:
             user = ks.users.update(found[0], password=password,
                                    enabled=True)
         else:
             user = ks.users.create(name=name, password=password,
-                                   domain='default',
+                                   domain=domain_id,
                                    default_project=proj)
         for role in roles:
             ks.roles.grant(self.ensure_role(role), user=user, project=proj)
-        return self._creds(name, password, proj.name, user_id=user.id,
-                           project_id=proj.id, account='AUTH_' + proj.id)
+        creds = self._creds(name, password, proj.name, user_id=user.id,
+                            project_id=proj.id, account='AUTH_' + proj.id)
+        creds.update(user_domain_name=domain, project_domain_name=domain)
+        return creds
 
     def swift_service_credentials(self):
         """The ``swift`` service user (admin on project ``service``) that
@@ -597,7 +621,8 @@ def load(name, root=DEFAULT_ROOT):
                     allow_expired_window=info['allow_expired_window'],
                     workers=info['workers'], threads=info['threads'],
                     venv=info['venv'],
-                    admin_password=info['admin_password'])
+                    admin_password=info['admin_password'],
+                    list_limit=info.get('list_limit'))
 
 
 def _group_alive(pgid):
@@ -641,6 +666,9 @@ def main(argv=None):
     start.add_argument('port', type=int)
     start.add_argument('--expiration', type=int, default=3600,
                        help='token lifetime in seconds')
+    start.add_argument('--list-limit', type=int,
+                       help='Keystone [DEFAULT] list_limit: longer lists '
+                            'are truncated')
     start.add_argument('--workers', type=int, default=1,
                        help='more than one disables the token cache')
     start.add_argument('--users', action='store_true',
@@ -655,7 +683,7 @@ def main(argv=None):
         elif args.cmd == 'start':
             ks = Keystone(args.name, args.port, root=args.root,
                           expiration=args.expiration, workers=args.workers,
-                          venv=args.venv).start()
+                          venv=args.venv, list_limit=args.list_limit).start()
             print('%s up: %s (admin / %s)' % (ks.name, ks.auth_url,
                                               ks.admin_password))
             if args.users:

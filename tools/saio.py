@@ -18,6 +18,7 @@ Command line::
 
     python tools/saio.py start NAME BASE_PORT [--no-shunt-timestamp]
                                [--keystone URL [--keystone-region REGION]]
+                               [--no-account-autocreate]
     python tools/saio.py stop NAME
     python tools/saio.py status NAME
 """
@@ -104,8 +105,8 @@ pipeline = {pipeline}
 
 [app:proxy-server]
 use = egg:swift#proxy
-account_autocreate = true
-allow_account_management = true
+account_autocreate = {account_autocreate}
+allow_account_management = {allow_account_management}
 node_timeout = 10
 conn_timeout = 1
 
@@ -260,8 +261,15 @@ class Cluster:
                  shunt_timestamp=True, listing_limit=100, token_life=86400,
                  constraints=None, python=None, keystone=None,
                  keystone_region='RegionOne', keystone_service_user=None,
-                 die_with_parent=False):
-        """``keystone``: None (tempauth), a Keystone URL such as
+                 die_with_parent=False, account_autocreate=True,
+                 allow_account_management=True):
+        """``account_autocreate``: the proxy answers for an account that
+        does not exist as if it were empty and creates it on the first
+        write (Keystone deployments need it unless accounts are created
+        beforehand); off, such an account answers 404 until a reseller
+        admin PUTs it, which ``allow_account_management`` permits.
+
+        ``keystone``: None (tempauth), a Keystone URL such as
         ``http://127.0.0.1:5000``, or a ``tools/keystone.py`` Keystone.
         With a Keystone object, start() creates the service user and
         registers this proxy as the object-store endpoint of
@@ -281,6 +289,8 @@ class Cluster:
         self.keystone = keystone
         self.keystone_region = keystone_region
         self.keystone_service_user = keystone_service_user
+        self.account_autocreate = account_autocreate
+        self.allow_account_management = allow_account_management
 
     # --- authentication ------------------------------------------------
     @property
@@ -377,6 +387,9 @@ class Cluster:
             proxy_port=self.proxy_port, users=users,
             pipeline=PIPELINE if self.keystone is None else KEYSTONE_PIPELINE,
             shunt='true' if self.shunt_timestamp else 'false',
+            account_autocreate=str(bool(self.account_autocreate)).lower(),
+            allow_account_management=str(
+                bool(self.allow_account_management)).lower(),
             token_life=self.token_life, **common)
         if self.keystone is not None:
             proxy_conf += KEYSTONE_FILTERS.format(
@@ -457,7 +470,9 @@ class Cluster:
             'token_life': self.token_life,
             'keystone': self.keystone_url,
             'keystone_region': self.keystone_region,
-            'keystone_service_user': self.keystone_service_user}))
+            'keystone_service_user': self.keystone_service_user,
+            'account_autocreate': self.account_autocreate,
+            'allow_account_management': self.allow_account_management}))
         self.wait_healthy(timeout)
         if hasattr(self.keystone, 'register_object_store'):
             self.keystone.register_object_store(
@@ -673,7 +688,10 @@ def load(name, root=DEFAULT_ROOT):
                    token_life=info['token_life'],
                    keystone=info.get('keystone'),
                    keystone_region=info.get('keystone_region', 'RegionOne'),
-                   keystone_service_user=info.get('keystone_service_user'))
+                   keystone_service_user=info.get('keystone_service_user'),
+                   account_autocreate=info.get('account_autocreate', True),
+                   allow_account_management=info.get(
+                       'allow_account_management', True))
 
 
 def main(argv=None):
@@ -691,6 +709,9 @@ def main(argv=None):
                             'tempauth (its service user swift/swiftpass in '
                             'project service must exist)')
     start.add_argument('--keystone-region', default='RegionOne')
+    start.add_argument('--no-account-autocreate', action='store_true',
+                       help='accounts answer 404 until a reseller admin '
+                            'creates them with a PUT')
     for cmd in ('stop', 'status'):
         sub.add_parser(cmd).add_argument('name')
     args = parser.parse_args(argv)
@@ -700,7 +721,9 @@ def main(argv=None):
                         shunt_timestamp=not args.no_shunt_timestamp,
                         listing_limit=args.listing_limit,
                         keystone=args.keystone,
-                        keystone_region=args.keystone_region).start()
+                        keystone_region=args.keystone_region,
+                        account_autocreate=not args.no_account_autocreate
+                        ).start()
             if c.keystone is None:
                 print('%s up: %s (reseller admin:admin / adminpass)' % (
                     c.name, c.auth_url))

@@ -161,3 +161,58 @@ def ks_short(saio_root, keystone_short):
     cluster = _start('ks-short', 60, saio_root, keystone=keystone_short)
     yield cluster
     cluster.stop()
+
+
+# --- #16: Keystone layouts that used to lose accounts silently ---------------
+# Ports: keystone_limited BASE_PORT+32; clusters ks_region_a +70,
+# ks_short_b +80, ksl_origin +90, ks_noauto +100.
+#
+# ks_region_a trusts the shared Keystone but is the object-store of region
+# RegionA, where Keystone has no identity endpoint (its own endpoints are in
+# RegionOne); ks_short_b is the same for keystone_short (region RegionB).
+# keystone_limited answers lists of at most KS_LIST_LIMIT entries
+# ([DEFAULT] list_limit), ksl_origin trusts it. ks_noauto trusts the shared
+# Keystone (region RegionC) and has account_autocreate = false.
+
+KS_LIST_LIMIT = 10
+
+
+@pytest.fixture(scope='session')
+def ks_region_a(saio_root, keystone):
+    cluster = _start('ks-region-a', 70, saio_root, keystone=keystone,
+                     keystone_region='RegionA')
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope='session')
+def ks_short_b(saio_root, keystone_short):
+    cluster = _start('ks-short-b', 80, saio_root, keystone=keystone_short,
+                     keystone_region='RegionB')
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope='session')
+def keystone_limited(keystone_root):
+    """A separate Keystone whose list answers stop at KS_LIST_LIMIT."""
+    server = _start_keystone('keystone-limited', 32, keystone_root,
+                             list_limit=KS_LIST_LIMIT)
+    server.credentials()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='session')
+def ksl_origin(saio_root, keystone_limited):
+    cluster = _start('ksl-origin', 90, saio_root, keystone=keystone_limited)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope='session')
+def ks_noauto(saio_root, keystone):
+    cluster = _start('ks-noauto', 100, saio_root, keystone=keystone,
+                     keystone_region='RegionC', account_autocreate=False)
+    yield cluster
+    cluster.stop()

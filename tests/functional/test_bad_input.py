@@ -111,6 +111,23 @@ def test_filter_file_naming_unknown_accounts(base_config, tmp_path,
     assert_refused(run, 'unknown accounts: AUTH_typo')
 
 
+def test_filter_file_with_only_comments(base_config, tmp_path, no_writes):
+    """#16: a filter file without any name would sync nothing, exit 0."""
+    names = tmp_path / 'filter.txt'
+    names.write_text('# accounts to move, one day\n\n')
+    run = sh.run_swsync(base_config, tmp_path, *extra(
+        tmp_path, '[sync]\naccount_filter_file = %s\n' % names))
+    assert_refused(run, 'names no account')
+
+
+def test_reseller_prefixes_in_destination_is_refused(base_config, tmp_path,
+                                                     no_writes):
+    """#16: it was accepted and silently ignored."""
+    run = sh.run_swsync(base_config, tmp_path, *extra(
+        tmp_path, '[destination]\nreseller_prefixes = KEY_\n'))
+    assert_refused(run, 'reseller_prefixes is an [origin] option')
+
+
 @pytest.fixture
 def tls_server(tmp_path):
     """A real TLS server (openssl s_server) on 127.0.0.1 with a

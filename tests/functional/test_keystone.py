@@ -191,23 +191,28 @@ def test_separate_keystones_map_projects_by_name(
 
 
 @pytest.mark.parametrize('case', ['wrong-password', 'no-reseller-role',
-                                  'unreachable'])
+                                  'unreachable', 'wrong-region'])
 def test_keystone_refusals_are_one_line_and_exit_2(
         keystone, ks_origin, ks_destination, ks_project, sync_user, case,
         tmp_path):
     origin_creds = dict(sync_user)
     fragment = {'wrong-password': 'refused the credentials',
                 'no-reseller-role': 'reseller admin role',
-                'unreachable': 'cannot reach Keystone'}[case]
+                'unreachable': 'cannot reach Keystone',
+                # #16: the error names the region asked for and those the
+                # catalog offers
+                'wrong-region': 'region RegionX) in the catalog; it has: '
+                                'RegionOne/admin'}[case]
+    origin_region = 'RegionX' if case == 'wrong-region' else 'RegionOne'
     if case == 'wrong-password':
         origin_creds['password'] = 'wrong'
     elif case == 'no-reseller-role':
         origin_creds = ks_project('plain', roles=('member', 'admin'))
         victim = ks_project('victim')
         fill_project(TokenAdmin(keystone, sync_user, ks_origin), victim)
-    else:
+    elif case == 'unreachable':
         origin_creds['auth_url'] = 'http://127.0.0.1:1/v3'
-    config = ks_config(tmp_path / 'bad.conf', origin_creds, 'RegionOne',
+    config = ks_config(tmp_path / 'bad.conf', origin_creds, origin_region,
                        sync_user, 'RegionTwo')
     mark = ks_destination.access_log_size()
     run = sh.run_swsync(config, tmp_path)

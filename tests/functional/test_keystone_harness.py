@@ -154,3 +154,50 @@ def _parse(stamp):
 
 def _now():
     return datetime.datetime.now(datetime.timezone.utc)
+
+
+# --- #16: the layouts the Keystone discovery tests rely on -------------------
+def test_list_limit_truncates_and_pages_by_marker(keystone_limited):
+    """Keystone with [DEFAULT] list_limit cuts GET /v3/projects and says so
+    (truncated: true); this Keystone pages by marker (the last id)."""
+    from tests.functional.conftest import KS_LIST_LIMIT
+    for i in range(KS_LIST_LIMIT + 2):
+        keystone_limited.ensure_project('harness-limit-%02d' % i)
+    token, _ = _token(keystone_limited,
+                      keystone_limited.credentials()['admin'])
+    url = keystone_limited.auth_url + '/projects'
+    body = requests.get(url, headers={'X-Auth-Token': token},
+                        timeout=30).json()
+    assert body['truncated'] is True
+    first = [p['id'] for p in body['projects']]
+    assert len(first) == KS_LIST_LIMIT
+    body = requests.get(url, params={'marker': first[-1]}, timeout=30,
+                        headers={'X-Auth-Token': token}).json()
+    page = [p['id'] for p in body['projects']]
+    assert page and not set(page) & set(first)
+    assert min(page) > first[-1]
+
+
+def test_keystone_identity_endpoint_is_not_in_swift_region(
+        keystone, ks_region_a, ks_credentials):
+    """ks_region_a is the object-store of RegionA; Keystone's own
+    endpoints are in RegionOne only."""
+    _, body = _token(keystone, ks_credentials['reseller'])
+    regions = {s['type']: {e['region'] for e in s['endpoints']}
+               for s in body['catalog']}
+    assert regions['identity'] == {'RegionOne'}
+    assert 'RegionA' in regions['object-store']
+
+
+def test_cluster_without_account_autocreate(keystone, ks_noauto,
+                                            ks_credentials, ks_project):
+    """account_autocreate = false: a missing account answers 404 and takes
+    no container until a reseller admin PUTs it."""
+    token, _ = _token(keystone, ks_credentials['reseller'])
+    account = ks_project('noauto')['account']
+    assert _swift(ks_noauto, token, 'HEAD', account).status_code == 404
+    assert _swift(ks_noauto, token, 'PUT', account,
+                  'c').status_code == 404
+    assert _swift(ks_noauto, token, 'PUT', account).status_code == 201
+    assert _swift(ks_noauto, token, 'PUT', account,
+                  'c').status_code == 201

@@ -333,6 +333,12 @@ class FakeCluster(SwiftOperations):
             return FakeResponse(404)
         return FakeResponse(204, self._account_headers(acct))
 
+    def _put_account(self, call, body, account):
+        if account in self.accounts:
+            return FakeResponse(202)
+        self.add_account(account)
+        return FakeResponse(201)
+
     def _post_account(self, call, body, account):
         acct = self.add_account(account)        # account_autocreate
         _merge(acct.meta, call.headers, ('x-account-meta-',),

@@ -82,3 +82,11 @@ def test_non_utf8_filter_file_is_config_error(tmp_path):
     path.write_bytes(b'AUTH_caf\xe9\n')
     with pytest.raises(ConfigError):
         accounts_to_sync(sync_conf(filter_file=str(path)))
+
+
+@pytest.mark.parametrize('accounts', [(), ('AUTH_a',)])
+def test_filter_file_without_names_is_config_error(filter_file, accounts):
+    """#16: it would sync nothing, with exit code 0 and no word."""
+    path = filter_file('# nobody to move yet\n\n   \n')
+    with pytest.raises(ConfigError, match='names no account'):
+        accounts_to_sync(sync_conf(accounts, path))

@@ -371,7 +371,8 @@ def test_container_name_too_long_for_destination_is_refused(
 
 PLAN_METHOD = {'copy': 'PUT', 'post': 'POST', 'delete': 'DELETE',
                'containers_created': 'PUT', 'containers_posted': 'POST',
-               'containers_deleted': 'DELETE', 'accounts_posted': 'POST'}
+               'containers_deleted': 'DELETE', 'accounts_posted': 'POST',
+               'accounts_created': 'PUT'}
 
 
 def _planned(report):
@@ -434,7 +435,8 @@ def test_dry_run_plan_is_exactly_the_real_runs_writes(world, origin, dest,
     written = _written(world, mark)
     assert written
     assert _planned(plan) == written
-    assert plan.summary().startswith('swsync (dry run): would copy')
+    assert plan.summary().startswith('swsync (dry run): 1 accounts, would '
+                                     'copy')
     for outcome in ('objects_copied', 'slos_copied', 'symlinks_copied',
                     'objects_posted', 'objects_deleted',
                     'containers_created', 'containers_deleted'):
@@ -448,6 +450,8 @@ def test_plan_lines_are_one_json_object_each(world, origin, dest):
     report = fakes.run_sync(origin, dest, dry_run=True)
     lines = report.plan_stream.getvalue().splitlines()
     assert [json.loads(line) for line in lines] == [
+        {'action': 'accounts_created', 'account': ACCOUNT,
+         'reason': 'missing on destination'},
         {'action': 'containers_created', 'account': ACCOUNT,
          'container': 'c', 'reason': 'missing on destination'},
         {'action': 'copy', 'account': ACCOUNT, 'container': 'c',

@@ -124,8 +124,8 @@ def test_summary_names_the_counts():
     r.count('symlinks_copied', 2)
     r.warn('AUTH_x', 'w')
     s = r.summary()
-    assert s.startswith('swsync: copied 6 objects (30 bytes; 1 SLO '
-                        'manifests, 2 symlinks)')
+    assert s.startswith('swsync: 0 accounts, copied 6 objects (30 bytes; '
+                        '1 SLO manifests, 2 symlinks)')
     assert '2 deleted' in s
     assert '1 warnings' in s
     assert '4 deletions withheld' in s
@@ -134,7 +134,8 @@ def test_summary_names_the_counts():
 def test_dry_run_summary_says_what_would_be_done():
     r = Report(dry_run=True)
     r.count('objects_copied', 3)
-    assert r.summary().startswith('swsync (dry run): would copy 3 objects')
+    assert r.summary().startswith(
+        'swsync (dry run): 0 accounts, would copy 3 objects')
 
 
 def test_interrupted_run_exits_128_plus_the_signal():
@@ -155,3 +156,33 @@ def test_report_file_is_replaced_atomically(tmp_path):
     data = json.loads(path.read_text())
     assert data['warnings'] == [{'scope': 'AUTH_a', 'warning': 'note'}]
     assert [p.name for p in tmp_path.iterdir()] == ['run.json']
+
+
+def test_summary_counts_account_and_container_metadata_updates():
+    """#16: ten account-metadata POSTs are metadata updates too."""
+    r = Report()
+    r.count('accounts_posted', 10)
+    r.count('containers_posted', 2)
+    r.count('objects_posted', 1)
+    r.count('accounts', 12)
+    r.finish()
+    s = r.summary()
+    assert '13 metadata updated' in s
+    assert '12 accounts' in s
+
+
+def test_warnings_do_not_change_the_exit_code(tmp_path):
+    r = Report()
+    r.warn('AUTH_x', 'origin account deleted (410)')
+    r.account_list('origin_deleted', 'AUTH_x')
+    r.account_list('origin_deleted', 'AUTH_x')
+    assert r.exit_code == 0
+    path = tmp_path / 'r.json'
+    r.finish()
+    r.write(str(path))
+    data = json.loads(path.read_text())
+    assert data['warnings'] == [{'scope': 'AUTH_x',
+                                 'warning': 'origin account deleted (410)'}]
+    assert data['accounts'] == {'origin_deleted': ['AUTH_x']}
+    assert data['counts']['warnings'] == 1
+    assert '1 warnings' in r.summary()
