@@ -55,6 +55,15 @@ class SwiftError(SyncError):
                                              status, reason))
 
 
+class ListingLimitTooHigh(SwiftError):
+    """A listing page was asked with a larger ``limit`` than the cluster
+    allows (412 "Maximum limit is N"); ``maximum`` is N."""
+
+    def __init__(self, method, path, status, reason='', maximum=None):
+        super().__init__(method, path, status, reason)
+        self.maximum = maximum
+
+
 class TargetsMissing(SwiftError):
     """The destination refused an SLO manifest or a static symlink because
     a segment or the target is not there (yet)."""

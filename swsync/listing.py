@@ -7,11 +7,11 @@ Python ``str`` comparison, so two listings merge like a sorted merge-join.
 """
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, Tuple
 
 from swsync import green
 from swsync.decide import Headers, Row
-from swsync.errors import ListingError, SyncError
+from swsync.errors import ListingError, ListingLimitTooHigh, SyncError
 
 #: One listing page: its response headers (None for a listing that
 #: answered 404) and its rows.
@@ -46,28 +46,43 @@ def iter_pages(fetch_page: Callable[[str, int], Page], limit: int,
     a short page). The next page is fetched while the caller works on the
     current one. Raises ListingError if a page does not advance the marker.
     """
+    asked = [limit]
+
+    def fetch(marker: str) -> Tuple[Page, int]:
+        """A page and the limit it was asked with. A cluster that allows
+        smaller pages (412 "Maximum limit is N", its /info hidden) is
+        asked again with its maximum: a short page must mean the end."""
+        used = asked[0]
+        try:
+            return fetch_page(marker, used), used
+        except ListingLimitTooHigh as exc:
+            if not exc.maximum or exc.maximum >= used:
+                raise
+            asked[0] = used = exc.maximum
+            return fetch_page(marker, used), used
+
     marker = ''
     pending = None
     while True:
         if pending is not None:
-            headers, rows = pending.wait()
+            (headers, rows), used = pending.wait()
         else:
-            headers, rows = fetch_page(marker, limit)
+            (headers, rows), used = fetch(marker)
         pending = None
         if rows:
             last = _row_name(rows[-1])
             if last <= marker:
                 raise ListingError('listing did not advance past marker %r'
                                    % marker)
-            if len(rows) >= limit and prefetch:
-                pending = green.spawn(fetch_page, last, limit)
+            if len(rows) >= used and prefetch:
+                pending = green.spawn(fetch, last)
         try:
             yield headers, rows
         except GeneratorExit:
             if pending is not None:
                 pending.kill()
             raise
-        if not rows or len(rows) < limit:
+        if not rows or len(rows) < used:
             return
         marker = last
 

@@ -13,6 +13,7 @@ import contextlib
 import email.utils
 import json
 import logging
+import re
 import time
 import urllib.parse
 
@@ -23,7 +24,8 @@ import urllib3
 from swiftclient.client import HTTPConnection
 
 from swsync import headers as hdrs
-from swsync.errors import SwiftError, TransportError, describe_transport
+from swsync.errors import ListingLimitTooHigh, SwiftError, TransportError, \
+    describe_transport
 
 LOG = logging.getLogger(__name__)
 
@@ -338,9 +340,19 @@ class Cluster(SwiftOperations):
     def list_page(self, path, marker, limit, missing_ok=False):
         """One JSON listing page: (wire headers, rows). A 404 gives
         (None, []) when ``missing_ok``."""
-        ok = (200, 204, 404) if missing_ok else (200, 204)
+        ok = (200, 204, 404, 412) if missing_ok else (200, 204, 412)
         resp = self.request('GET', path, ok=ok, query={
             'format': 'json', 'limit': str(limit), 'marker': marker})
+        if resp.status_code == 412:
+            # "Maximum limit is N": this cluster allows smaller pages than
+            # asked (its /info may be hidden); the walk asks again.
+            match = re.search(rb'Maximum limit is (\d+)', resp.content)
+            if not match:
+                raise SwiftError('GET', path, 412, resp.reason)
+            raise ListingLimitTooHigh('GET', path, 412,
+                                      'Maximum limit is %s' % int(
+                                          match.group(1)),
+                                      maximum=int(match.group(1)))
         if resp.status_code == 404:
             return None, []
         headers = hdrs.wire_headers(resp.headers.items())

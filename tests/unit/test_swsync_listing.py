@@ -3,7 +3,7 @@ import eventlet
 import pytest
 
 from swsync import listing
-from swsync.errors import ListingError, SwiftError
+from swsync.errors import ListingError, ListingLimitTooHigh, SwiftError
 
 
 class FakePages:
@@ -345,3 +345,30 @@ def test_march_with_a_failing_listing_is_incomplete_with_its_error():
     # what was only on the destination before the failure is known, but
     # the caller must not delete it
     assert [r['name'] for r in result.dest_only] == []
+
+
+class LimitedPages(FakePages):
+    """A cluster whose pages are at most ``maximum`` rows and that says
+    so with 412 (its /info hidden)."""
+
+    def __init__(self, names, maximum):
+        super().__init__(names)
+        self.maximum = maximum
+
+    def __call__(self, marker, limit):
+        if limit > self.maximum:
+            self.calls.append((marker, limit))
+            raise ListingLimitTooHigh('GET', '/v1/AUTH_a/c', 412,
+                                      maximum=self.maximum)
+        return super().__call__(marker, limit)
+
+
+@PREFETCH
+def test_a_smaller_maximum_limit_is_adopted_not_taken_for_the_end(
+        prefetch):
+    fetch = LimitedPages(['o%02d' % i for i in range(10)], maximum=3)
+    pages = list(listing.iter_pages(fetch, 100, prefetch=prefetch))
+    assert names_of(pages) == [['o00', 'o01', 'o02'], ['o03', 'o04', 'o05'],
+                               ['o06', 'o07', 'o08'], ['o09']]
+    assert fetch.calls[0] == ('', 100)
+    assert {limit for _m, limit in fetch.calls[1:]} == {3}
