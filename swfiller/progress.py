@@ -1,7 +1,13 @@
-"""Counters of one run, a progress line for terminals, the summary."""
+"""Counters of one swfiller run and its progress line (the terminal line
+is swsync's, drawn by tqdm: one maintained implementation for both
+commands)."""
 import sys
 import threading
 import time
+
+from swsync.progress import Line, human
+
+__all__ = ['Progress', 'human']
 
 
 class Progress:
@@ -11,14 +17,12 @@ class Progress:
     def __init__(self, verb, total, stream=None, interval=0.2):
         self.verb = verb
         self.total = total
-        self.stream = stream or sys.stderr
-        self.interactive = self.stream.isatty()
-        self.interval = interval
+        stream = stream or sys.stderr
+        self.line = Line('swfiller: %s' % verb, 'objects', stream)
         self.done = 0
         self.bytes = 0
         self.failed = 0
         self.started = time.monotonic()
-        self._shown = 0.0
         self._lock = threading.Lock()
 
     def add(self, nbytes=0, failed=False):
@@ -34,29 +38,11 @@ class Progress:
     def rate(self):
         return self.done / self.elapsed()
 
-    def _draw(self, final=False):
-        if not self.interactive:
-            return
-        now = time.monotonic()
-        if not final and now - self._shown < self.interval:
-            return
-        self._shown = now
-        self.stream.write('\rswfiller: %s %d/%d objects, %s, %.1f objects/s'
-                          '%s\x1b[K' % (self.verb, self.done, self.total,
-                                        human(self.bytes), self.rate(),
-                                        ', %d failed' % self.failed
-                                        if self.failed else ''))
-        self.stream.flush()
+    def _draw(self):
+        self.line.update(self.done, self.total, '%s, %.1f objects/s%s' % (
+            human(self.bytes), self.rate(),
+            ', %d failed' % self.failed if self.failed else ''))
 
     def finish(self):
-        if self.interactive:
-            self._draw(final=True)
-            self.stream.write('\n')
-            self.stream.flush()
-
-
-def human(nbytes):
-    for unit in ('B', 'KiB', 'MiB', 'GiB'):
-        if nbytes < 1024 or unit == 'GiB':
-            return ('%d %s' if unit == 'B' else '%.1f %s') % (nbytes, unit)
-        nbytes /= 1024.0
+        self._draw()
+        self.line.close()

@@ -5,6 +5,7 @@ import stat
 
 from oslo_config import cfg
 
+from swsync import metrics
 from swsync.errors import ConfigError
 
 CLUSTER_OPTS = [
@@ -186,16 +187,49 @@ SYNC_OPTS = [
                      'default allowed_headers.'),
 ]
 
+DAEMON_OPTS = [
+    cfg.IntOpt('interval', default=3600, min=1,
+               help='Daemon mode (--daemon): seconds between the starts of '
+                    'two passes (a pass longer than this is followed by the '
+                    'next one at once; passes never overlap).'),
+]
+
+RUN_LIMIT_OPTS = [
+    cfg.IntOpt('max_duration', default=0, min=0,
+               help='Stop cleanly after this many seconds (0: no limit), '
+                    'e.g. to keep a migration within a nightly window: '
+                    'in-flight requests finish, lifted settings are '
+                    'restored, the report is written and the exit code is '
+                    '4. The next run continues at listing cost.'),
+    cfg.IntOpt('max_consecutive_failures', default=20, min=0,
+               help='After this many connection failures in a row against '
+                    'one cluster (refused, reset, timed out), the run stops '
+                    'cleanly with exit code 1 instead of retrying every '
+                    'item for minutes. 0: never.'),
+]
+
+# Command-line options of both commands (sync and verify).
 CLI_OPTS = [
+    cfg.StrOpt('report', help='Write a JSON run report to this file '
+                              '(atomically).'),
+    cfg.BoolOpt('quiet', default=False,
+                help='Print nothing when all went well (for cron): no '
+                     'progress, no stats, no summary; errors still go to '
+                     'stderr.'),
+]
+
+SYNC_CLI_OPTS = [
     cfg.BoolOpt('dry-run', default=False,
-                help='Write nothing; print one JSON line per planned '
-                     'action.'),
-    cfg.StrOpt('report', help='Write a JSON run report to this file.'),
+                help='Write nothing; print one JSON line per write a real '
+                     'run would make, and what it would copy.'),
     cfg.MultiStrOpt('approve-deletes', default=[], metavar='SCOPE:COUNT',
                     help='Approve, for this run, up to COUNT deletions that '
                          'the safety rules withheld in SCOPE (an account, '
                          'or account/container, as the report names it). '
                          'Repeatable.'),
+    cfg.BoolOpt('daemon', default=False,
+                help='Run a pass every [DEFAULT] interval seconds until '
+                     'SIGTERM, instead of one pass.'),
 ]
 
 
@@ -205,7 +239,8 @@ def list_opts():
             ('destination', copy.deepcopy(DEST_OPTS)),
             ('origin_identity', identity_opts()),
             ('destination_identity', identity_opts()),
-            ('sync', copy.deepcopy(SYNC_OPTS))]
+            ('sync', copy.deepcopy(SYNC_OPTS + RUN_LIMIT_OPTS)),
+            ('DEFAULT', copy.deepcopy(DAEMON_OPTS + metrics.OPTS))]
 
 
 def register(conf):
@@ -213,7 +248,8 @@ def register(conf):
     conf.register_opts(DEST_OPTS, group='destination')
     for group in IDENTITY_GROUPS.values():
         conf.register_opts(identity_opts(), group=group)
-    conf.register_opts(SYNC_OPTS, group='sync')
+    conf.register_opts(SYNC_OPTS + RUN_LIMIT_OPTS, group='sync')
+    conf.register_opts(DAEMON_OPTS + metrics.OPTS)
     conf.register_cli_opts(CLI_OPTS)
 
 

@@ -36,6 +36,7 @@ class Report:
         self.withheld = []
         self.interrupted_by = None
         self.stopped_by_time = False
+        self.config_error = None    # why the run could not start
         # What the walk announced (accounts, containers, objects, bytes),
         # for progress and ETA.
         self.totals = collections.Counter()
@@ -107,6 +108,8 @@ class Report:
 
     @property
     def exit_code(self):
+        if self.config_error:
+            return EXIT_CONFIG
         if self.interrupted_by:
             return 128 + self.interrupted_by
         if self.stopped_by_time:
@@ -127,6 +130,7 @@ class Report:
             'duration_seconds': round(end - self.started, 3),
             'dry_run': self.dry_run,
             'interrupted': self.interrupted_by is not None,
+            'config_error': self.config_error,
             'stopped_by_time_limit': self.stopped_by_time,
             'totals': dict(sorted(self.totals.items())),
             'accounts_synced': sorted(self.account_successes),
@@ -140,21 +144,7 @@ class Report:
         }
 
     def write(self, path):
-        """Write the JSON report atomically: a reader (monitoring) never
-        sees half a file."""
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix='.swsync-report-', dir=directory)
-        try:
-            with os.fdopen(fd, 'w') as f:
-                json.dump(self.as_dict(), f, indent=2, ensure_ascii=False)
-                f.write('\n')
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_json(path, self.as_dict())
 
     def summary(self):
         c = self.counts
@@ -181,3 +171,21 @@ class Report:
         elif self.stopped_by_time:
             text += ' (stopped at max_duration)'
         return text
+
+
+def write_json(path, data):
+    """Write a JSON file atomically (a temporary file renamed over it): a
+    reader, such as monitoring, never sees half a file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix='.swsync-report-', dir=directory)
+    try:
+        with os.fdopen(fd, 'w') as f:
+            json.dump(data, f, indent=2, ensure_ascii=False)
+            f.write('\n')
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

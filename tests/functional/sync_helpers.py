@@ -10,14 +10,17 @@ SETTLE = 1.0
 
 
 def write_config(path, origin, destination, accounts, **sync_options):
-    """A swsync config file for two test clusters (reseller admins)."""
+    """A swsync config file for two test clusters (reseller admins);
+    ``DEFAULT={...}`` sets options of [DEFAULT]."""
     origin_extra = sync_options.pop('origin_storage_url', None)
     dest_extra = sync_options.pop('destination_storage_url', None)
     timeout = sync_options.pop('timeout', None)
     sync_options.setdefault('settle_seconds', SETTLE)
     sync_options.setdefault('retries', 2)
     sync_options.setdefault('retry_max_backoff', 0.5)
-    lines = []
+    defaults = sync_options.pop('DEFAULT', {})
+    lines = ['[DEFAULT]'] + ['%s = %s' % kv for kv in defaults.items()] + \
+        ['']
     for section, cluster, storage_url in (
             ('origin', origin, origin_extra),
             ('destination', destination, dest_extra)):

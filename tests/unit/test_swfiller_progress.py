@@ -25,10 +25,13 @@ def test_progress_line_is_redrawn_in_place_on_a_terminal():
     p.add(2048)
     p.add(0, failed=True)
     p.finish()
-    text = out.getvalue()
-    assert text.startswith('\rswfiller: create 1/2 objects, 2.0 KiB')
-    assert '\rswfiller: create 2/2 objects' in text and '1 failed' in text
-    assert text.endswith('\n') and text.count('\n') == 1
+    frames = out.getvalue().split('\r')
+    assert any(f.startswith('swfiller: create: 1/2 objects  50%, 2.0 KiB')
+               for f in frames), frames
+    assert frames[-1].startswith('swfiller: create: 2/2 objects 100%')
+    assert '1 failed' in frames[-1]
+    assert out.getvalue().endswith('\n') and \
+        out.getvalue().count('\n') == 1
 
 
 def test_human_sizes():
