@@ -204,7 +204,7 @@ def main(argv=None):
     eventlet.monkey_patch()
     from oslo_log import log
 
-    from swsync.errors import SyncError
+    from swsync.client.errors import SyncError
 
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -226,8 +226,8 @@ def main(argv=None):
 
 
 def _cluster(conf):
-    from swsync.auth import make_auth
-    from swsync.swift import Cluster
+    from swsync.client import make_auth
+    from swsync.client.swift import Cluster
     cluster = Cluster('swift', make_auth('swift', conf.swift), conf.swift,
                       conf.filler.concurrency + 2,
                       retries=conf.filler.retries,
@@ -239,7 +239,7 @@ def _cluster(conf):
 def _preflight(cluster, account):
     """The user must reach other accounts (reseller admin) before
     anything is written."""
-    from swsync.errors import AuthError, SyncError
+    from swsync.client.errors import AuthError, SyncError
     try:
         cluster.request('HEAD', cluster.path(account), ok=(200, 204, 404),
                         retry=False)

@@ -18,7 +18,8 @@ import warnings
 warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 import eventlet  # noqa: E402
 
-from swsync.errors import SwiftError, SyncError  # noqa: E402
+from swsync import listing  # noqa: E402
+from swsync.client.errors import SwiftError, SyncError  # noqa: E402
 
 from swfiller import index as index_mod  # noqa: E402
 from swfiller.writer import cause, short  # noqa: E402
@@ -149,16 +150,10 @@ class Deleter:
         cannot tell)."""
         ours = {o['name'] for o in cont['objects']}
         path = self.cluster.path(account, cont['name'])
-        count, marker = 0, ''
         try:
-            while True:
-                _h, rows = self.cluster.list_page(path, marker,
-                                                  self.listing_limit,
-                                                  missing_ok=True)
-                if not rows:
-                    return count
-                count += sum(1 for r in rows if r['name'] not in ours)
-                marker = rows[-1]['name']
+            _headers, rows = listing.open_listing(
+                self.cluster, path, self.listing_limit, missing_ok=True)
+            return sum(1 for r in rows if r['name'] not in ours)
         except SyncError:
             return 0
 

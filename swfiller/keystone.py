@@ -30,7 +30,8 @@ import warnings
 warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 import eventlet  # noqa: E402
 
-from swsync.errors import AuthError, SyncError  # noqa: E402
+from swsync import listing  # noqa: E402
+from swsync.client.errors import AuthError, SyncError  # noqa: E402
 
 LOG = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def acl_grantee(project_id):
 # --- Keystone I/O --------------------------------------------------------
 def client(auth, conf):
     """A python-keystoneclient v3 client on the session of ``auth`` (a
-    swsync.keystone.KeystoneAuth). Identity requests go to ``auth_url``:
+    swsync.client.keystone.KeystoneAuth). Identity requests go to ``auth_url``:
     the address the admin just authenticated at, whatever the catalog's
     identity endpoints are."""
     from keystoneclient.v3 import client as v3
@@ -340,11 +341,6 @@ class IdentityDeleter:
         return 0  # only containers whose DELETE succeeded
 
     def _listing(self, path):
-        names, marker = [], ''
-        while True:
-            _headers, rows = self.cluster.list_page(
-                path, marker, self.listing_limit, missing_ok=True)
-            if not rows:
-                return names
-            names.extend(r['name'] for r in rows)
-            marker = rows[-1]['name']
+        _headers, rows = listing.open_listing(
+            self.cluster, path, self.listing_limit, missing_ok=True)
+        return [r['name'] for r in rows]

@@ -16,7 +16,8 @@ import warnings
 warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 import eventlet  # noqa: E402
 
-from swsync.errors import SyncError  # noqa: E402
+from swsync import listing  # noqa: E402
+from swsync.client.errors import SyncError  # noqa: E402
 
 from swfiller import index as index_mod  # noqa: E402
 
@@ -32,7 +33,8 @@ def wire(value):
     return str(value).encode('utf-8').decode('latin-1')
 
 
-def wire_headers(*dicts):
+def encode_headers(*dicts):
+    """Text metadata dicts -> one dict of wire values (``wire``)."""
     out = {}
     for d in dicts:
         out.update((k, wire(v)) for k, v in d.items())
@@ -164,7 +166,7 @@ class Writer:
             head = c.request('HEAD', path, ok=(200, 204, 404))
         except SyncError as exc:
             return self._fail('container %s' % short(*key), exc)
-        headers = wire_headers(cont.metadata, cont.headers)
+        headers = encode_headers(cont.metadata, cont.headers)
         if head.status_code == 404:
             res['created'] = True
             if cont.policy:
@@ -180,7 +182,7 @@ class Writer:
 
     def _account(self, acct):
         c = self.cluster
-        headers = wire_headers(acct.metadata, acct.headers)
+        headers = encode_headers(acct.metadata, acct.headers)
         try:
             if headers:
                 c.request('POST', c.path(acct.name), headers=headers)
@@ -204,8 +206,8 @@ class Writer:
             def make_body():
                 return body(plan.previous_chunks(obj), size)
         else:
-            headers = wire_headers(obj.metadata, obj.headers,
-                                   {'content-type': obj.content_type})
+            headers = encode_headers(obj.metadata, obj.headers,
+                                     {'content-type': obj.content_type})
             if obj.delete_after:
                 res['delete_at'] = self.now + obj.delete_after
                 headers['x-delete-at'] = str(res['delete_at'])
@@ -263,15 +265,10 @@ class Writer:
         return out
 
     def _listing(self, account, container):
-        path = self.cluster.path(account, container)
-        marker = ''
-        while True:
-            _headers, rows = self.cluster.list_page(path, marker,
-                                                    self.listing_limit)
-            if not rows:
-                return
-            yield from rows
-            marker = rows[-1]['name']
+        _headers, rows = listing.open_listing(
+            self.cluster, self.cluster.path(account, container),
+            self.listing_limit)
+        yield from rows
 
     def _record_versions(self, before):
         """Archived versions our overwrites created: listed after the run,

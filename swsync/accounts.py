@@ -1,5 +1,5 @@
 """Which accounts to sync: the configured list, filtered by a file."""
-from swsync.errors import ConfigError
+from swsync.client.errors import ConfigError
 
 
 def read_filter_file(path):

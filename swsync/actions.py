@@ -28,10 +28,10 @@ from swsync import decide
 from swsync import dest_account
 from swsync import headers as hdrs
 from swsync import limits as limits_mod
-from swsync.errors import SyncError, SwiftError, TargetsMissing, \
+from swsync.client.errors import SyncError, SwiftError, TargetsMissing, \
     TransportError
 from swsync.outcomes import Outcome
-from swsync.swift import BODY_ERRORS
+from swsync.client.swift import BODY_ERRORS
 
 LOG = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ class Actions:
                 # Listed but gone: deleted meanwhile, or expired and not
                 # yet reaped. Neither copied nor a reason to delete.
                 return Outcome.OBJECTS_VANISHED, 0
-            headers = hdrs.wire_headers(resp.headers.items())
+            headers = hdrs.from_response(resp.headers.items())
             if self._expires_soon(headers):
                 return Outcome.OBJECTS_EXPIRING, 0
             put = self._metadata(headers, preserve)

@@ -6,7 +6,7 @@ import stat
 from oslo_config import cfg
 
 from swsync import metrics
-from swsync.errors import ConfigError
+from swsync.client.errors import ConfigError
 
 CLUSTER_OPTS = [
     cfg.URIOpt('auth_url', schemes=['http', 'https'],

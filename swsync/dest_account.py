@@ -6,7 +6,7 @@ it, a write into a missing account answers 404: the account must be
 created first, with a PUT by a reseller admin, which the proxy allows
 only with ``allow_account_management = true``.
 """
-from swsync.errors import SyncError
+from swsync.client.errors import SyncError
 
 WHY = {
     405: 'the destination proxy does not allow account creation '

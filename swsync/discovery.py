@@ -40,8 +40,8 @@ import logging
 from dataclasses import dataclass
 from typing import Optional
 
-from swsync.errors import AuthError, ConfigError, SyncError
-from swsync.keystone import KeystoneAPI, Project
+from swsync.client.errors import AuthError, ConfigError, SyncError
+from swsync.client.keystone import KeystoneAPI, Project
 
 LOG = logging.getLogger(__name__)
 

@@ -8,11 +8,8 @@ on the destination only is deleted after the walk of its scope, when
 the writes are lifted and restored by ``lifts``.
 
 Order of writes, so the destination accepts each one: within an account,
-everything else first, then SLO manifests and static symlinks (their
-segments and targets must exist), repeated while a pass makes progress;
-what still cannot be written waits for the end of the run, when every
-account's objects are there (a link to another account), and is reported
-if it still fails.
+everything else first, then SLO manifests and static symlinks, whose
+segments and targets must exist (``deferred``).
 """
 import dataclasses
 import logging
@@ -25,15 +22,17 @@ from swsync import limits as limits_mod
 from swsync import listing
 from swsync import safety
 from swsync.actions import Actions, Planner
+from swsync.deferred import DeferredWrites
+from swsync.policies import StoragePolicies
 from swsync.discovery import unused_account
-from swsync.errors import SyncError, TargetsMissing
+from swsync.client.errors import SyncError, TargetsMissing
 from swsync.outcomes import Outcome
 from swsync.tasks import ObjectTask, guarded
+from swsync.visitors import ContainerVisitor, ObjectVisitor
 
 LOG = logging.getLogger(__name__)
 
 CONTAINER_DELETE_TRIES = 3
-_NOT_YET = object()     # a deferred write whose targets are still missing
 
 
 class Syncer:
@@ -52,8 +51,7 @@ class Syncer:
             self.conf.max_deletes, self.conf.max_delete_fraction,
             self.conf.delete_fraction_floor, self.conf.allow_mass_delete,
             approvals)
-        self.policy_map = dict(self.conf.policy_map or {})
-        self.dest_policies = None
+        self.policies = StoragePolicies(self.conf.policy_map, {})
         self.restorer = lifts.Restorer()
         kwargs = dict(extra_headers=self.conf.extra_object_headers,
                       expiry_margin=self.conf.expiry_margin_seconds,
@@ -65,25 +63,17 @@ class Syncer:
         else:
             self.actions = Actions(origin, dest, **kwargs)
         self.stopping = False
-        self.run_deferred = []
+        self.deferred = DeferredWrites(self.actions, report,
+                                       self.object_pool,
+                                       lambda: self.stopping)
 
     def apply_limits(self, origin_info, dest_info):
         """Take what both clusters accept from their /info: page size,
         the destination's constraints and storage policies."""
         self.actions.dest_limits = limits_mod.from_info(dest_info)
-        policies = dest_info.get('swift', {}).get('policies')
-        if policies:
-            names = set()
-            for policy in policies:
-                names.add(policy['name'])
-                names.update(a.strip() for a in
-                             policy.get('aliases', '').split(',') if a)
-            self.dest_policies = names
-        for info in (origin_info, dest_info):
-            for key in ('container_listing_limit', 'account_listing_limit'):
-                value = info.get('swift', {}).get(key)
-                if value:
-                    self.limit = min(self.limit, int(value))
+        self.policies = StoragePolicies(self.conf.policy_map, dest_info)
+        self.limit = limits_mod.listing_limit(self.limit, origin_info,
+                                              dest_info)
 
     # --- stopping --------------------------------------------------------
     def stop(self):
@@ -111,7 +101,7 @@ class Syncer:
                 self.report.count(Outcome.ACCOUNTS)
                 if not self.stopping:
                     self.report.account_synced(account, since)
-            self.write_deferred(self.run_deferred, final=True)
+            self.deferred.write_end_of_run()
         finally:
             self.restorer.restore_all(self.report.error)
             for scope in self.policy.unused_approvals():
@@ -149,13 +139,13 @@ class Syncer:
                 self.report.count(Outcome.ACCOUNTS_POSTED)
         group = green.TaskGroup(self.container_pool)
         deferred = []
-        visitor = _ContainerVisitor(self, account, group, deferred)
+        visitor = ContainerVisitor(self, account, group, deferred)
         result = listing.march(o_rows, d_rows, visitor)
         group.wait()
         if result.error:
             self.report.error(account, 'container listing incomplete, no '
                               'container deleted: %s' % result.error)
-        self.write_deferred(deferred)
+        self.deferred.write(deferred)
         if missing and not result.dest_only:
             self.report.warn(account, 'the account does not exist on the '
                              'origin: nothing to sync (a typo in '
@@ -201,7 +191,7 @@ class Syncer:
         if dest_exists:
             d_headers, d_rows = self._open(self.dest, account, container)
         o_settings, o_meta = lifts.split(hdrs.container_metadata(o_headers))
-        policy = self._dest_policy(o_headers.get('x-storage-policy'))
+        policy = self.policies.for_origin(o_headers.get('x-storage-policy'))
         if d_headers is None:
             create = dict(o_meta)
             if policy:
@@ -211,7 +201,7 @@ class Syncer:
             self.report.count(Outcome.CONTAINERS_CREATED)
             d_settings = {}
         else:
-            self._check_policy(policy, o_headers, d_headers)
+            self.policies.check(policy, o_headers, d_headers)
             d_settings, d_meta = lifts.split(
                 hdrs.container_metadata(d_headers))
             update = hdrs.metadata_update(o_meta, d_meta)
@@ -227,30 +217,6 @@ class Syncer:
         if settings.finish():
             self.report.count(Outcome.CONTAINER_SETTINGS_SET)
         self.report.count(Outcome.CONTAINERS)
-
-    def _dest_policy(self, origin_policy):
-        """The destination policy for an origin policy name (policy_map),
-        or a clear error when the destination does not have it."""
-        if not origin_policy:
-            return None
-        policy = self.policy_map.get(origin_policy, origin_policy)
-        if self.dest_policies is not None and policy not in \
-                self.dest_policies:
-            raise SyncError('storage policy %s does not exist on the '
-                            'destination (set policy_map to map it)' % policy)
-        return policy
-
-    @staticmethod
-    def _check_policy(policy, o_headers, d_headers):
-        d_policy = d_headers.get('x-storage-policy')
-        if policy and d_policy and policy != d_policy:
-            origin_policy = o_headers.get('x-storage-policy')
-            raise SyncError('storage policy differs: %s on origin%s, %s on '
-                            'destination' % (
-                                origin_policy,
-                                ' (mapped to %s)' % policy
-                                if policy != origin_policy else '',
-                                d_policy))
 
     def delete_container(self, account, container):
         """Empty and delete a destination container gone from the origin.
@@ -293,8 +259,8 @@ class Syncer:
         deletions (if any) were carried out."""
         scope = '%s/%s' % (account, container)
         group = green.TaskGroup(self.object_pool)
-        visitor = _ObjectVisitor(self, account, container, settings, group,
-                                 deferred)
+        visitor = ObjectVisitor(self, account, container, settings, group,
+                                deferred)
         result = listing.march(o_rows, d_rows, visitor)
         group.wait()
         if result.error:
@@ -325,7 +291,7 @@ class Syncer:
             self.report.count(Outcome.DELETE_MARKERS_IGNORED)
         elif action == decide.COPY and deferred is not None and \
                 task.needs_targets_first:
-            self._defer(task, deferred)
+            self.deferred.defer(task, deferred)
         elif action == decide.COPY:
             group.spawn(guarded, self.report, task.scope, self._copy, task,
                         deferred)
@@ -334,12 +300,6 @@ class Syncer:
                         task, deferred)
         else:
             raise ValueError('no dispatch for %r' % (task.decision,))
-
-    @staticmethod
-    def _defer(task, deferred):
-        deferred.append(task)
-        if task.settings is not None:
-            task.settings.pending += 1
 
     def _copy(self, task, deferred):
         try:
@@ -350,7 +310,7 @@ class Syncer:
             # its segments or target are not on the destination yet.
             if deferred is None:
                 raise
-            self._defer(task, deferred)
+            self.deferred.defer(task, deferred)
             return
         self.report.count(outcome)
         self.report.add_bytes(size)
@@ -367,135 +327,3 @@ class Syncer:
 
     def _delete(self, task):
         self.report.count(self.actions.delete(task))
-
-    # --- manifests and links, after their targets ----------------------
-    def write_deferred(self, tasks, final=False):
-        """Write SLO manifests and static symlinks after everything else
-        of their account (or, ``final``, of the run).
-
-        A manifest can reference another (nested SLO) or a link another
-        link, so what fails is tried again while a pass makes progress.
-        What still fails waits for the end of the run (a link into an
-        account not walked yet), and is then reported: a manifest whose
-        segments are missing on the origin is never written half-way, and
-        a static link that its origin no longer serves (its target
-        changed) is a warning, as it cannot be written anywhere.
-        """
-        pending = list(tasks)
-        del tasks[:]
-        while pending and not self.stopping:
-            failed = []
-            group = green.TaskGroup(self.object_pool)
-            for task in pending:
-                group.spawn(self._deferred_copy, task, failed)
-            group.wait()
-            progress = len(failed) < len(pending)
-            pending = failed
-            if not progress:
-                break
-        if not final:
-            self.run_deferred.extend(pending)
-            return
-        for task in pending:
-            if self.stopping:
-                self._done(task)
-            else:
-                guarded(self.report, task.scope, self._give_up, task)
-
-    def _deferred_copy(self, task, failed):
-        result = guarded(self.report, task.scope, self._deferred_attempt,
-                         task)
-        if result is _NOT_YET:
-            failed.append(task)
-        else:
-            self._done(task)
-
-    def _deferred_attempt(self, task):
-        try:
-            outcome, size = self.actions.copy(task)
-        except TargetsMissing as exc:
-            task.failure = exc
-            return _NOT_YET
-        self.report.count(outcome)
-        self.report.add_bytes(size)
-        return True
-
-    def _give_up(self, task):
-        try:
-            if decide.object_kind(task.origin or {}) != decide.SLO and \
-                    self.actions.link_broken_on_origin(task):
-                self.report.warn(task.scope, 'static symlink not written: '
-                                 'the origin does not serve it either (its '
-                                 'target changed since the link was made)')
-                self.report.count(Outcome.LINKS_BROKEN_ON_ORIGIN)
-                return
-            raise SyncError('not written (segments or link target missing?)'
-                            ': %s' % task.failure)
-        finally:
-            self._done(task)
-
-    def _done(self, task):
-        settings = task.settings
-        if settings is None:
-            return
-        settings.pending -= 1
-        if settings.pending == 0 and settings.finish():
-            self.report.count(Outcome.CONTAINER_SETTINGS_SET)
-
-
-class _ContainerVisitor:
-    """An account's containers, from the march of its two listings."""
-
-    def __init__(self, syncer, account, group, deferred):
-        self.syncer = syncer
-        self.account = account
-        self.group = group
-        self.deferred = deferred
-
-    def _spawn(self, row, dest_exists):
-        self.syncer._check_stop()
-        name = row['name']
-        self.syncer.report.expect(containers=1, objects=row.get('count', 0),
-                                  bytes=row.get('bytes', 0))
-        self.group.spawn(guarded, self.syncer.report,
-                         '%s/%s' % (self.account, name),
-                         self.syncer.sync_container, self.account, name,
-                         dest_exists, self.deferred)
-
-    def origin_only(self, row):
-        self._spawn(row, False)
-
-    def both(self, row, _dest_row):
-        self._spawn(row, True)
-
-
-class _ObjectVisitor:
-    """A container's objects, from the march of its two listings."""
-
-    def __init__(self, syncer, account, container, settings, group,
-                 deferred):
-        self.syncer = syncer
-        self.account = account
-        self.container = container
-        self.settings = settings
-        self.group = group
-        self.deferred = deferred
-        self.settle = syncer.conf.settle_seconds
-
-    def _visit(self, origin, dest):
-        self.syncer._check_stop()
-        report = self.syncer.report
-        report.count(Outcome.OBJECTS_EXAMINED)
-        decision = decide.decide_object(origin, dest, self.settle)
-        if decision.action == decide.SKIP:      # most rows of a rerun
-            report.count(Outcome.OBJECTS_UNCHANGED)
-            return
-        task = ObjectTask(self.account, self.container, origin['name'],
-                          origin, dest, decision, self.settings)
-        self.syncer.dispatch(task, self.group, self.deferred)
-
-    def origin_only(self, row):
-        self._visit(row, None)
-
-    def both(self, origin, dest):
-        self._visit(origin, dest)

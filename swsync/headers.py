@@ -44,11 +44,8 @@ OBJECT_NAMES = frozenset((
     'x-object-manifest',
 ))
 
-# Container headers that only apply on creation.
-CONTAINER_CREATE_ONLY = frozenset(('x-storage-policy',))
 
-
-def wire_headers(raw_items):
+def from_response(raw_items):
     """Lower-case name -> wire value, from (name, value) pairs."""
     return {k.lower(): v for k, v in raw_items}
 
@@ -91,17 +88,3 @@ def to_request(headers):
     (it would UTF-8 encode ``str`` values, changing non-ASCII bytes)."""
     return {k: v.encode('latin-1') if isinstance(v, str) else v
             for k, v in headers.items()}
-
-
-def redact(headers):
-    """A copy safe to log: secrets and key-like values are masked."""
-    secret = ('x-auth-token', 'x-storage-token', 'x-auth-key',
-              'x-service-token', 'x-subject-token')
-    out = {}
-    for k, v in headers.items():
-        lk = k.lower()
-        if lk in secret or 'temp-url-key' in lk or lk.endswith('sync-key'):
-            out[k] = '<redacted>'
-        else:
-            out[k] = v
-    return out

@@ -15,8 +15,8 @@ that is not a dry run (atomically: a new file renamed over the old one).
 import json
 import os
 
-from swsync.errors import ConfigError
-from swsync.keystone import Project
+from swsync.client.errors import ConfigError
+from swsync.client.keystone import Project
 
 
 def load(path):

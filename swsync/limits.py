@@ -71,3 +71,16 @@ def metadata_problem(headers, limits, prefix):
                 'max_meta_overall_size %d' % (
                     total, limits['max_meta_overall_size']))
     return None
+
+
+def listing_limit(configured, *infos):
+    """Names per listing page: the configured number, lowered to what
+    every cluster's /info allows (a cluster whose /info is hidden tells
+    with a 412 instead: see listing.iter_pages)."""
+    limit = configured
+    for info in infos:
+        for key in ('container_listing_limit', 'account_listing_limit'):
+            value = (info or {}).get('swift', {}).get(key)
+            if value:
+                limit = min(limit, int(value))
+    return limit

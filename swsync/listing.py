@@ -11,7 +11,7 @@ from typing import Protocol, Tuple
 
 from swsync import green
 from swsync.decide import Headers, Row
-from swsync.errors import ListingError, ListingLimitTooHigh, SyncError
+from swsync.client.errors import ListingError, ListingLimitTooHigh, SyncError
 
 #: One listing page: its response headers (None for a listing that
 #: answered 404) and its rows.

@@ -13,7 +13,7 @@ import tempfile
 
 import fasteners
 
-from swsync.errors import ConfigError
+from swsync.client.errors import ConfigError
 
 
 def default_path(origin_id, dest_id):

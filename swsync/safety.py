@@ -24,7 +24,7 @@ HEAD cannot be waived.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from swsync.errors import ConfigError
+from swsync.client.errors import ConfigError
 
 
 @dataclass(frozen=True)

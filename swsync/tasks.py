@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from swsync import decide
-from swsync.errors import SyncError
+from swsync.client.errors import SyncError
 
 LOG = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ import urllib.parse
 
 from swsync import green
 from swsync import listing
-from swsync.errors import SyncError
+from swsync.client.errors import SyncError
 
 LOG = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import time
 from oslo_config import cfg
 
 from swsync.cmd import common
-from swsync.cmd import sync
-from swsync.errors import ConfigError, SyncError
+from swsync.cmd import startup
+from swsync.client.errors import ConfigError, SyncError
 from swsync.report import Report, write_json
 from swsync.verify import LEVELS, Verifier
 
@@ -38,18 +38,18 @@ EPILOG = ('exit codes: 0 the destination mirrors the origin (within the '
 
 def main(argv):
     try:
-        conf = sync.parse(argv, VERIFY_CLI_OPTS, description=DESCRIPTION,
-                          epilog=EPILOG, prog=PROG)
+        conf = startup.parse(argv, VERIFY_CLI_OPTS, DESCRIPTION, EPILOG,
+                             PROG)
     except (cfg.Error, ConfigError, ValueError) as exc:
         return common.die(PROG, common.one_line(exc))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
-    sync.setup_logging(conf, conf.quiet)
+    startup.setup_logging(conf, conf.quiet)
     report = Report()
     started = time.time()
     try:
-        origin, dest, accounts, _known = sync.connect(conf, report,
-                                                      dry_run=True)
+        origin, dest, accounts, _known = startup.connect(
+            conf, report, dry_run=True)
     except SyncError as exc:
         return common.die(PROG, common.one_line(exc))
     verifier = Verifier(origin, dest, level=conf.level,

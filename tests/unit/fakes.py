@@ -1,9 +1,9 @@
 """In-memory Swift clusters for driving swsync.engine without a network.
 
-A ``FakeCluster`` offers what ``Syncer`` and ``ObjectActions`` use from
-``swsync.swift.Cluster`` (``path``, ``list_page``, ``request``, ``stream``,
-``retrying``) and models the Swift behaviour the rules depend on
-(swift-api-for-sync.md): JSON listings sorted by UTF-8 bytes and paged by
+A ``FakeCluster`` offers what ``Syncer`` and ``Actions`` use from
+``swsync.client.swift.Cluster`` (``path``, ``list_page``, ``request``,
+``stream``, ``retrying``) and models the Swift behaviour the rules depend on
+(doc/swift-api-for-sync.md): JSON listings sorted by UTF-8 bytes and paged by
 ``marker``/``limit``; account/container POST merging with empty values
 removing keys; object POST replacing metadata; Etag verification on PUT;
 SLO manifests (``?multipart-manifest=get|put``) and symlinks
@@ -24,9 +24,9 @@ from oslo_config import cfg
 
 from swsync import config
 from swsync.engine import Syncer
-from swsync.errors import SwiftError
+from swsync.client.errors import SwiftError
 from swsync.report import Report
-from swsync.swift import SwiftOperations
+from swsync.client.swift import SwiftOperations
 
 MD5_EMPTY = hashlib.md5(b'').hexdigest()
 EPOCH = datetime.datetime(1970, 1, 1)

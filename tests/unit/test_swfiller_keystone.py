@@ -7,7 +7,7 @@ from keystoneauth1 import exceptions as ks_exc
 
 from swfiller import generator as g
 from swfiller import keystone as k
-from swsync.errors import AuthError
+from swsync.client.errors import AuthError
 
 
 # --- pure: names -----------------------------------------------------------

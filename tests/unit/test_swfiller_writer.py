@@ -46,7 +46,7 @@ def test_every_object_is_written_exactly_once_as_itself():
 def test_wire_sends_utf8_bytes_as_latin1():
     assert writer.wire('é 日本') == 'é 日本'.encode('utf-8').decode('latin-1')
     assert writer.wire('a%20b') == 'a%20b'
-    assert writer.wire_headers({'x-a': 'é'}, {'x-b': 1}) == {
+    assert writer.encode_headers({'x-a': 'é'}, {'x-b': 1}) == {
         'x-a': '\xc3\xa9', 'x-b': '1'}
 
 
@@ -73,7 +73,7 @@ def test_large_bodies_stream_with_their_length():
 
 
 def test_messages_cut_long_names_and_leave_out_the_path():
-    from swsync.errors import SwiftError
+    from swsync.client.errors import SwiftError
     assert writer.short('AUTH_a', 'c' * 100) == 'AUTH_a/' + 'c' * 57 + '...'
     exc = SwiftError('PUT', '/v1/AUTH_a/' + 'x' * 500, 503,
                      'Service Unavailable')

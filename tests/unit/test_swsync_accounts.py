@@ -4,7 +4,7 @@ import types
 import pytest
 
 from swsync.accounts import accounts_to_sync, read_filter_file
-from swsync.errors import ConfigError
+from swsync.client.errors import ConfigError
 
 
 def sync_conf(accounts=(), filter_file=None):

@@ -1,4 +1,4 @@
-"""The per-object decision rule (swift-api-for-sync.md §2.6), table-driven.
+"""The per-object decision rule (doc/swift-api-for-sync.md §2.6), table-driven.
 
 Each case gives an origin row and a destination row that differ from a
 baseline in one respect, and the action the rule in §2.6 asks for.

@@ -2,7 +2,7 @@
 import pytest
 
 from swsync.dest_account import ensure_account
-from swsync.errors import SyncError
+from swsync.client.errors import SyncError
 from tests.unit import fakes
 
 
@@ -14,7 +14,7 @@ class Proxy(fakes.FakeCluster):
         self.head, self.put = head, put
 
     def path(self, account, container=None, obj=None):
-        # like swsync.swift.Cluster.path: through the account map
+        # like swsync.client.swift.Cluster.path: through the account map
         return super().path(self.account_map.get(account, account),
                             container, obj)
 

@@ -9,7 +9,7 @@ from swsync.discovery import (Candidate, Project, candidates,
                               filter_candidates, lacks_reseller_role,
                               looks_autocreated, map_by_name, parse_extra,
                               probe_verdict, split_account, unused_account)
-from swsync.errors import ConfigError
+from swsync.client.errors import ConfigError
 
 P1 = Project('id1', 'alpha', 'Default')
 P2 = Project('id2', 'beta', 'Default')

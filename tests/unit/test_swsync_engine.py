@@ -1,6 +1,6 @@
 """swsync.engine.Syncer against in-memory clusters (tests/unit/fakes.py).
 
-Expectations follow swift-api-for-sync.md: §2.6 (what is copied, posted
+Expectations follow doc/swift-api-for-sync.md: §2.6 (what is copied, posted
 or skipped), §3.4 (metadata updates), §7 (deletion safety).
 """
 import json

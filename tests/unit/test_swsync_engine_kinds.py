@@ -1,5 +1,5 @@
 """Object kinds through the engine: DLO, SLO and symlinks are copied as
-what they are, not as their expanded content (swift-api-for-sync.md §0.5,
+what they are, not as their expanded content (doc/swift-api-for-sync.md §0.5,
 §4, §5.1), so a rerun finds them in sync.
 """
 

@@ -3,8 +3,8 @@ import pytest
 from oslo_config import cfg
 
 from swsync import config
-from swsync.errors import ConfigError
-from swsync.keystone import KeystoneAuth
+from swsync.client.errors import ConfigError
+from swsync.client.keystone import KeystoneAuth
 
 
 def load(tmp_path, text=''):

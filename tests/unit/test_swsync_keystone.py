@@ -1,8 +1,8 @@
-"""Reading a Keystone list completely (swsync.keystone.collect)."""
+"""Reading a Keystone list completely (swsync.client.keystone.collect)."""
 import pytest
 
-from swsync.errors import ConfigError
-from swsync.keystone import collect
+from swsync.client.errors import ConfigError
+from swsync.client.keystone import collect
 
 IDS = ['p%02d' % i for i in range(25)]
 

@@ -4,8 +4,8 @@ import json
 import pytest
 
 from swsync import known_accounts
-from swsync.errors import ConfigError
-from swsync.keystone import Project
+from swsync.client.errors import ConfigError
+from swsync.client.keystone import Project
 
 
 def test_missing_file_is_an_empty_memory(tmp_path):

@@ -3,7 +3,7 @@ import eventlet
 import pytest
 
 from swsync import listing
-from swsync.errors import ListingError, ListingLimitTooHigh, SwiftError
+from swsync.client.errors import ListingError, ListingLimitTooHigh, SwiftError
 
 
 class FakePages:

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from swsync.errors import ConfigError
+from swsync.client.errors import ConfigError
 from swsync.lock import RunLock
 
 HOLD = textwrap.dedent('''

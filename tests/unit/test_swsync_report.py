@@ -4,7 +4,7 @@ import json
 import pytest
 
 from swsync import report as report_mod
-from swsync.errors import SwiftError
+from swsync.client.errors import SwiftError
 from swsync.report import Report
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from swsync import safety
-from swsync.errors import ConfigError
+from swsync.client.errors import ConfigError
 
 
 def policy(**kw):

@@ -5,8 +5,8 @@ import types
 
 import pytest
 
-from swsync.errors import SwiftError, TransportError
-from swsync.swift import Cluster, parse_retry_after
+from swsync.client.errors import SwiftError, TransportError
+from swsync.client.swift import Cluster, parse_retry_after
 
 
 class Auth:

@@ -10,8 +10,8 @@ endpoints often live in another region than Swift's.
 import logging
 from dataclasses import dataclass
 
-from swsync.auth import CachedAuth
-from swsync.errors import AuthError, ConfigError
+from swsync.client.auth import CachedAuth
+from swsync.client.errors import AuthError, ConfigError
 
 LOG = logging.getLogger(__name__)
 

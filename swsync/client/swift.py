@@ -24,8 +24,8 @@ import urllib3
 from swiftclient.client import HTTPConnection
 
 from swsync import headers as hdrs
-from swsync.errors import ListingLimitTooHigh, SwiftError, TransportError, \
-    describe_transport
+from swsync.client.errors import ListingLimitTooHigh, SwiftError, \
+    TransportError, describe_transport
 
 LOG = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class SwiftOperations:
                             ok=(200, 204, 404, 410))
         if resp.status_code in (404, 410):
             return None
-        return hdrs.wire_headers(resp.headers.items())
+        return hdrs.from_response(resp.headers.items())
 
     def post_account(self, account, headers):
         self.request('POST', self.path(account), headers=headers,
@@ -92,7 +92,7 @@ class SwiftOperations:
                             ok=(200, 204, 404))
         if resp.status_code == 404:
             return None
-        return hdrs.wire_headers(resp.headers.items())
+        return hdrs.from_response(resp.headers.items())
 
     def put_container(self, account, container, headers):
         self.request('PUT', self.path(account, container), headers=headers,
@@ -119,7 +119,7 @@ class SwiftOperations:
                             headers={'x-newest': 'true'} if newest else None)
         if resp.status_code == 404:
             return None
-        return hdrs.wire_headers(resp.headers.items())
+        return hdrs.from_response(resp.headers.items())
 
     def get_object(self, account, container, name, query=None, retry=True):
         """A context manager giving the streamed response, or None when
@@ -355,7 +355,7 @@ class Cluster(SwiftOperations):
                                       maximum=int(match.group(1)))
         if resp.status_code == 404:
             return None, []
-        headers = hdrs.wire_headers(resp.headers.items())
+        headers = hdrs.from_response(resp.headers.items())
         if resp.status_code == 204 or not resp.content:
             return headers, []
         try:

@@ -10,7 +10,7 @@ import threading
 
 from swiftclient import client as swiftclient
 
-from swsync.errors import AuthError, describe_transport
+from swsync.client.errors import AuthError, describe_transport
 
 LOG = logging.getLogger(__name__)
 
@@ -76,12 +76,3 @@ class TempAuth(CachedAuth):
                 self.side, conf.auth_url))
         LOG.debug('%s: authenticated as %s', self.side, conf.username)
         return url, token
-
-
-def make_auth(side, conf, identity_conf=None):
-    """The authenticator for a ``[origin]``/``[destination]`` group;
-    ``identity_conf``: its ``[<side>_identity]`` group (Keystone only)."""
-    if conf.auth_version == '3':
-        from swsync.keystone import KeystoneAuth
-        return KeystoneAuth(side, conf, identity_conf)
-    return TempAuth(side, conf)

@@ -1,0 +1,109 @@
+"""Writes that must wait for others: SLO manifests and static symlinks.
+
+The destination checks a manifest's segments and a static link's target
+when they are written, so these go after everything else of their
+account, repeated while a pass makes progress (a manifest can reference
+another, a link another link). What still fails waits for the end of the
+run, when every account's objects are there (a link into another
+account), and is then reported: a manifest whose segments are missing on
+the origin is never written half-way, and a static link that its origin
+no longer serves (its target changed) is a warning, as it cannot be
+written anywhere.
+"""
+from swsync import decide
+from swsync import green
+from swsync.client.errors import SyncError, TargetsMissing
+from swsync.outcomes import Outcome
+from swsync.tasks import guarded
+
+_NOT_YET = object()     # a deferred write whose targets are still missing
+
+
+class DeferredWrites:
+    """Deferred writes of one run, through the run's actions and pool.
+
+    ``is_stopping()`` tells whether the run is shutting down: then no new
+    write starts, and what is left only releases its container settings.
+    """
+
+    def __init__(self, actions, report, pool, is_stopping):
+        self.actions = actions
+        self.report = report
+        self.pool = pool
+        self.is_stopping = is_stopping
+        self.end_of_run = []
+
+    @staticmethod
+    def defer(task, tasks):
+        tasks.append(task)
+        if task.settings is not None:
+            task.settings.pending += 1
+
+    def write(self, tasks, final=False):
+        """Write ``tasks`` (an account's, or with ``final`` the run's
+        leftovers); what still fails goes to the end of the run, or is
+        reported when ``final``."""
+        pending = list(tasks)
+        del tasks[:]
+        while pending and not self.is_stopping():
+            failed = []
+            group = green.TaskGroup(self.pool)
+            for task in pending:
+                group.spawn(self._one, task, failed)
+            group.wait()
+            progress = len(failed) < len(pending)
+            pending = failed
+            if not progress:
+                break
+        if not final:
+            self.end_of_run.extend(pending)
+            return
+        for task in pending:
+            if self.is_stopping():
+                self._done(task)
+            else:
+                guarded(self.report, task.scope, self._give_up, task)
+
+    def write_end_of_run(self):
+        self.write(self.end_of_run, final=True)
+
+    def _one(self, task, failed):
+        result = guarded(self.report, task.scope, self._attempt, task)
+        if result is _NOT_YET:
+            failed.append(task)
+        else:
+            self._done(task)
+
+    def _attempt(self, task):
+        try:
+            outcome, size = self.actions.copy(task)
+        except TargetsMissing as exc:
+            task.failure = exc
+            return _NOT_YET
+        self.report.count(outcome)
+        self.report.add_bytes(size)
+        return True
+
+    def _give_up(self, task):
+        try:
+            if decide.object_kind(task.origin or {}) != decide.SLO and \
+                    self.actions.link_broken_on_origin(task):
+                self.report.warn(task.scope, 'static symlink not written: '
+                                 'the origin does not serve it either (its '
+                                 'target changed since the link was made)')
+                self.report.count(Outcome.LINKS_BROKEN_ON_ORIGIN)
+                return
+            raise SyncError('not written (segments or link target missing?)'
+                            ': %s' % task.failure)
+        finally:
+            self._done(task)
+
+    def _done(self, task):
+        """One deferred write less for its container: the last one lets
+        the container's lifted settings be restored."""
+        settings = task.settings
+        if settings is None:
+            return
+        settings.pending -= 1
+        if settings.pending == 0 and settings.finish():
+            self.report.count(Outcome.CONTAINER_SETTINGS_SET)

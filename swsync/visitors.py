@@ -1,0 +1,68 @@
+"""What the walk does with each row of a march (``listing.march``):
+containers of an account go to the container pool; objects of a
+container are decided (``decide``) and dispatched by the engine.
+
+Both count what the progress line and the ETA need: containers and
+objects announced by the account listing, objects examined.
+"""
+from swsync import decide
+from swsync.outcomes import Outcome
+from swsync.tasks import ObjectTask, guarded
+
+
+class ContainerVisitor:
+    """An account's containers, from the march of its two listings."""
+
+    def __init__(self, syncer, account, group, deferred):
+        self.syncer = syncer
+        self.account = account
+        self.group = group
+        self.deferred = deferred
+
+    def _spawn(self, row, dest_exists):
+        self.syncer._check_stop()
+        name = row['name']
+        self.syncer.report.expect(containers=1, objects=row.get('count', 0),
+                                  bytes=row.get('bytes', 0))
+        self.group.spawn(guarded, self.syncer.report,
+                         '%s/%s' % (self.account, name),
+                         self.syncer.sync_container, self.account, name,
+                         dest_exists, self.deferred)
+
+    def origin_only(self, row):
+        self._spawn(row, False)
+
+    def both(self, row, _dest_row):
+        self._spawn(row, True)
+
+
+class ObjectVisitor:
+    """A container's objects, from the march of its two listings."""
+
+    def __init__(self, syncer, account, container, settings, group,
+                 deferred):
+        self.syncer = syncer
+        self.account = account
+        self.container = container
+        self.settings = settings
+        self.group = group
+        self.deferred = deferred
+        self.settle = syncer.conf.settle_seconds
+
+    def _visit(self, origin, dest):
+        self.syncer._check_stop()
+        report = self.syncer.report
+        report.count(Outcome.OBJECTS_EXAMINED)
+        decision = decide.decide_object(origin, dest, self.settle)
+        if decision.action == decide.SKIP:      # most rows of a rerun
+            report.count(Outcome.OBJECTS_UNCHANGED)
+            return
+        task = ObjectTask(self.account, self.container, origin['name'],
+                          origin, dest, decision, self.settings)
+        self.syncer.dispatch(task, self.group, self.deferred)
+
+    def origin_only(self, row):
+        self._visit(row, None)
+
+    def both(self, origin, dest):
+        self._visit(origin, dest)
