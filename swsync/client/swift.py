@@ -240,6 +240,7 @@ class Cluster(SwiftOperations):
             pass
         err = SwiftError(method, path, status, reason)
         err.retry_after = _retry_after(resp)
+        err.side = self.side
         if status == 401:
             self.auth.invalidate()
         raise err
@@ -289,15 +290,18 @@ class Cluster(SwiftOperations):
         """
         if not retry:
             return fn()
-        reauths, in_a_row = [0], [0]
+        # A unit of work talks to both sides: each side's token may expire
+        # once in it, so 401s in a row are counted per side.
+        reauths, in_a_row = [0], {}
 
         def stop(state):
             exc = state.outcome.exception()
             if isinstance(exc, SwiftError) and exc.status == 401:
                 reauths[0] += 1
-                in_a_row[0] += 1
-                return in_a_row[0] > MAX_REAUTH
-            in_a_row[0] = 0
+                side = getattr(exc, 'side', None)
+                in_a_row[side] = in_a_row.get(side, 0) + 1
+                return in_a_row[side] > MAX_REAUTH
+            in_a_row.clear()
             return state.attempt_number - reauths[0] > self.retries
         retryer = tenacity.Retrying(
             stop=stop,

@@ -39,8 +39,10 @@ def failing(*errors):
     return fn, calls
 
 
-def e(status):
-    return SwiftError('GET', '/v1/a', status)
+def e(status, side=None):
+    err = SwiftError('GET', '/v1/a', status)
+    err.side = side
+    return err
 
 
 @pytest.mark.parametrize('retries,errors,result,attempts', [
@@ -51,6 +53,11 @@ def e(status):
                  id='second-401-in-a-row-is-a-refusal'),
     pytest.param(3, [e(401), e(503), e(401), e(503)], 'ok', 5,
                  id='a-401-after-other-errors-renews-again'),
+    pytest.param(0, [e(401, 'origin'), e(401, 'destination')], 'ok', 3,
+                 id='each-side-of-a-unit-renews-once'),
+    pytest.param(0, [e(401, 'origin'), e(401, 'destination'),
+                     e(401, 'destination')], 401, 3,
+                 id='one-side-refused-twice'),
     pytest.param(1, [e(401), e(503), e(401)], 'ok', 4,
                  id='reauths-and-retries-counted-apart'),
     pytest.param(3, [e(404)], 404, 1, id='not-found-not-retried'),
