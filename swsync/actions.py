@@ -57,10 +57,10 @@ class StreamBody:
     of leaving the destination waiting for bytes that never arrive.
     """
 
-    def __init__(self, raw, length, path=''):
+    def __init__(self, raw, length, on_read=None):
         self.raw = raw
         self.length = self.remaining = length
-        self.path = path
+        self.on_read = on_read or (lambda n: None)
 
     def __len__(self):
         return self.length
@@ -77,6 +77,7 @@ class StreamBody:
         if not chunk:
             raise IOError('origin body ended %d bytes early' % self.remaining)
         self.remaining -= len(chunk)
+        self.on_read(len(chunk))
         return chunk
 
 
@@ -117,6 +118,12 @@ class Actions:
         self.settle = settle
 
     # --- helpers ---------------------------------------------------------
+    def _count_transfer(self, nbytes):
+        """Object bytes read from the origin and written to the
+        destination count against both sides' byte rates."""
+        self.origin.throttle.transferred(nbytes)
+        self.dest.throttle.transferred(nbytes)
+
     def _expires_soon(self, headers, margin=None):
         """Does the object expire within ``margin`` (the copy margin by
         default)? Such an object is not copied: it would expire during or
@@ -206,7 +213,8 @@ class Actions:
             else:
                 outcome = Outcome.OBJECTS_COPIED
                 put['etag'] = decide.strip_etag(headers.get('etag', ''))
-                body = StreamBody(resp.raw, length) if length else b''
+                body = StreamBody(resp.raw, length,
+                                  self._count_transfer) if length else b''
             self._before_write(task)
             try:
                 status = self.dest.put_object(

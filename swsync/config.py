@@ -61,6 +61,20 @@ IDENTITY_DEFAULTS = {'service_type': 'identity',
 
 
 # [destination] has no reseller_prefixes (see MISPLACED).
+# Rate limits of one side, so a migration can run beside production
+# traffic (swsync/throttle.py).
+THROTTLE_OPTS = [
+    cfg.FloatOpt('max_requests_per_second', default=0.0, min=0.0,
+                 help='Most requests per second swsync sends to this '
+                      'cluster (all its green threads together); 0: no '
+                      'limit.'),
+    cfg.FloatOpt('max_bytes_per_second', default=0.0, min=0.0,
+                 help='Most bytes per second of object data swsync reads '
+                      'from (origin) or writes to (destination) this '
+                      'cluster, listings included; 0: no limit.'),
+]
+
+CLUSTER_OPTS += THROTTLE_OPTS
 DEST_OPTS = [o for o in CLUSTER_OPTS if o.dest != 'reseller_prefixes']
 
 
@@ -112,6 +126,16 @@ SYNC_OPTS = [
                     'the origin is reported while its destination copy '
                     'remains. Unset: no memory; such accounts are not '
                     'seen.'),
+    cfg.ListOpt('include_containers', default=[],
+                help='Only containers matching one of these glob patterns '
+                     'are synced: "photos*" (in every account) or '
+                     '"AUTH_test/photos*". Others are not listed, written '
+                     'or deleted.'),
+    cfg.ListOpt('exclude_containers', default=[],
+                help='Containers matching one of these glob patterns '
+                     '("*_segments", "AUTH_test/tmp*") are not synced: '
+                     'not listed, not written, never deleted on the '
+                     'destination.'),
     cfg.StrOpt('map_accounts_by', default='id', choices=['id', 'name'],
                help='Keystone: "id" when both clusters trust the same '
                     'Keystone (or replicated ones), so an account keeps its '
@@ -171,11 +195,17 @@ SYNC_OPTS = [
                      'a destination proxy with [filter:gatekeeper] '
                      'shunt_inbound_x_timestamp = false; checked at '
                      'start-up.'),
+    cfg.StrOpt('state_dir',
+               help='Directory of swsync\'s own files (the run lock). '
+                    'Default: /var/lib/swsync when it exists and is '
+                    'writable (the systemd units create it), otherwise '
+                    '$XDG_STATE_HOME/swsync (~/.local/state/swsync).'),
     cfg.StrOpt('lock_file',
                help='Lock held for the whole run, so that two runs on the '
                     'same clusters (a cron overlap) cannot interleave; the '
-                    'second one refuses to start. Default: a file in the '
-                    'temporary directory named after both clusters.'),
+                    'second one refuses to start. Default: a file in '
+                    'state_dir named after both clusters (one per pair, '
+                    'reused by every run).'),
     cfg.FloatOpt('shutdown_timeout', default=30.0, min=0.0,
                  help='On SIGINT or SIGTERM, seconds that requests in '
                       'flight get to finish before they are abandoned; '
@@ -212,6 +242,11 @@ RUN_LIMIT_OPTS = [
 CLI_OPTS = [
     cfg.StrOpt('report', help='Write a JSON run report to this file '
                               '(atomically).'),
+    cfg.ListOpt('accounts', dest='cli_accounts', metavar='ACCOUNT,...',
+                help='Sync (or verify) these accounts, for this run, instead '
+                     'of [sync] accounts or Keystone discovery.'),
+    cfg.StrOpt('object-workers', dest='cli_object_workers', metavar='N',
+               help='[sync] object_workers for this run.'),
     cfg.BoolOpt('quiet', default=False,
                 help='Print nothing when all went well (for cron): no '
                      'progress, no stats, no summary; errors still go to '
@@ -227,6 +262,8 @@ SYNC_CLI_OPTS = [
                          'the safety rules withheld in SCOPE (an account, '
                          'or account/container, as the report names it). '
                          'Repeatable.'),
+    cfg.StrOpt('max-deletes', dest='cli_max_deletes', metavar='N',
+               help='[sync] max_deletes for this run.'),
     cfg.BoolOpt('daemon', default=False,
                 help='Run a pass every [DEFAULT] interval seconds until '
                      'SIGTERM, instead of one pass.'),
@@ -251,6 +288,29 @@ def register(conf):
     conf.register_opts(SYNC_OPTS + RUN_LIMIT_OPTS, group='sync')
     conf.register_opts(DAEMON_OPTS + metrics.OPTS)
     conf.register_cli_opts(CLI_OPTS)
+
+
+CLI_OVERRIDES = {'cli_accounts': 'accounts',
+                 'cli_object_workers': 'object_workers',
+                 'cli_max_deletes': 'max_deletes'}
+
+
+def apply_cli_overrides(conf):
+    """Command-line values of per-run knobs replace the file's [sync]
+    values (so an operator need not edit the file for one run), checked
+    like the file's would be."""
+    for cli_name, name in CLI_OVERRIDES.items():
+        value = getattr(conf, cli_name, None)
+        if value is None:
+            continue
+        if name != 'accounts':
+            opt = conf._get_opt_info(name, 'sync')['opt']
+            try:
+                value = opt.type(value)
+            except ValueError:
+                raise ConfigError('bad value for --%s: %r is not %s' % (
+                    name.replace('_', '-'), value, opt.type))
+        conf.set_override(name, value, group='sync')
 
 
 def validate(conf):

@@ -24,6 +24,7 @@ from swsync import safety
 from swsync.actions import Actions, Planner
 from swsync.deferred import DeferredWrites
 from swsync.policies import StoragePolicies
+from swsync.scope import ContainerScope
 from swsync.discovery import unused_account
 from swsync.client.errors import SyncError, TargetsMissing
 from swsync.outcomes import Outcome
@@ -62,6 +63,8 @@ class Syncer:
                                    **kwargs)
         else:
             self.actions = Actions(origin, dest, **kwargs)
+        self.scope = ContainerScope(self.conf.include_containers,
+                                    self.conf.exclude_containers)
         self.stopping = False
         self.deferred = DeferredWrites(self.actions, report,
                                        self.object_pool,
@@ -142,6 +145,9 @@ class Syncer:
         visitor = ContainerVisitor(self, account, group, deferred)
         result = listing.march(o_rows, d_rows, visitor)
         group.wait()
+        # Out of scope (exclude_containers...): never deleted either.
+        result.dest_only = [r for r in result.dest_only
+                            if self.scope.covers(account, r['name'])]
         if result.error:
             self.report.error(account, 'container listing incomplete, no '
                               'container deleted: %s' % result.error)

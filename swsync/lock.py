@@ -9,16 +9,32 @@ POSIX lock.
 """
 import hashlib
 import os
-import tempfile
 
 import fasteners
 
 from swsync.client.errors import ConfigError
 
 
-def default_path(origin_id, dest_id):
+SYSTEM_STATE_DIR = '/var/lib/swsync'
+
+
+def default_state_dir():
+    """/var/lib/swsync when it exists and is writable (a system install,
+    the systemd units' StateDirectory), else the user's XDG state
+    directory."""
+    if os.path.isdir(SYSTEM_STATE_DIR) and os.access(SYSTEM_STATE_DIR,
+                                                     os.W_OK | os.X_OK):
+        return SYSTEM_STATE_DIR
+    base = os.environ.get('XDG_STATE_HOME') or os.path.join(
+        os.path.expanduser('~'), '.local', 'state')
+    return os.path.join(base, 'swsync')
+
+
+def default_path(origin_id, dest_id, state_dir=None):
+    """The lock of one pair of clusters: always the same file for the
+    same pair, so lock files do not pile up."""
     digest = hashlib.sha256(('%s\n%s' % (origin_id, dest_id)).encode())
-    return os.path.join(tempfile.gettempdir(),
+    return os.path.join(state_dir or default_state_dir(),
                         'swsync-%s.lock' % digest.hexdigest()[:16])
 
 

@@ -27,6 +27,7 @@ class Outcome(str, enum.Enum):
     CONTAINERS_POSTED = 'containers_posted'
     CONTAINERS_DELETED = 'containers_deleted'
     CONTAINERS_VANISHED = 'containers_vanished'
+    CONTAINERS_OUT_OF_SCOPE = 'containers_out_of_scope'
     CONTAINER_SETTINGS_SET = 'container_settings_set'
     CONTAINER_DELETES_SKIPPED_ORIGIN_EXISTS = \
         'container_deletes_skipped_origin_exists'

@@ -22,6 +22,9 @@ class ContainerVisitor:
     def _spawn(self, row, dest_exists):
         self.syncer._check_stop()
         name = row['name']
+        if not self.syncer.scope.covers(self.account, name):
+            self.syncer.report.count(Outcome.CONTAINERS_OUT_OF_SCOPE)
+            return
         self.syncer.report.expect(containers=1, objects=row.get('count', 0),
                                   bytes=row.get('bytes', 0))
         self.group.spawn(guarded, self.syncer.report,

@@ -24,6 +24,7 @@ import urllib3
 from swiftclient.client import HTTPConnection
 
 from swsync import headers as hdrs
+from swsync.throttle import Throttle
 from swsync.client.errors import ListingLimitTooHigh, SwiftError, \
     TransportError, describe_transport
 
@@ -158,8 +159,9 @@ class Cluster(SwiftOperations):
     """One side (origin or destination) as seen by the reseller admin."""
 
     def __init__(self, side, auth, conf, workers, retries=5,
-                 max_backoff=30.0):
+                 max_backoff=30.0, throttle=None):
         self.side = side
+        self.throttle = throttle or Throttle()
         self.auth = auth
         self.conf = conf
         self.retries = retries
@@ -211,6 +213,7 @@ class Cluster(SwiftOperations):
         send_headers = hdrs.to_request(headers or {})
         send_headers['x-auth-token'] = token.encode('latin-1')
         full = path + ('?' + urllib.parse.urlencode(query) if query else '')
+        self.throttle.request()
         started = time.monotonic()
         try:
             resp = conn.request(method, full, data=data,
@@ -257,6 +260,7 @@ class Cluster(SwiftOperations):
                 resp = self._send(conn, method, path, query, headers, data)
                 try:
                     resp._content = resp.raw.read(decode_content=False)
+                    self.throttle.transferred(len(resp._content))
                 except BODY_ERRORS as exc:
                     raise TransportError(method, path, _describe(exc))
                 finally:

@@ -15,6 +15,7 @@ from swsync.client import make_auth
 from swsync.client.errors import AuthError, ConfigError, SyncError
 from swsync.client.swift import Cluster
 from swsync.cmd import common
+from swsync.throttle import Throttle
 
 LOG = logging.getLogger('swsync')
 
@@ -43,6 +44,7 @@ def parse(argv, extra_cli_opts, description, epilog, prog):
                           '/etc/swsync/swsync.conf (options: '
                           'etc/swsync.conf.sample)' % prog)
     config.check_files(conf)
+    config.apply_cli_overrides(conf)
     config.validate(conf)
     for path, what in ((conf.report, 'report'), (conf.log_file, 'log file'),
                        (conf.prometheus_textfile, 'prometheus_textfile')):
@@ -82,7 +84,10 @@ def connect(conf, report, dry_run):
         auth = make_auth(side, group, conf[config.IDENTITY_GROUPS[side]])
         sides[side] = Cluster(side, auth, group, workers,
                               retries=conf.sync.retries,
-                              max_backoff=conf.sync.retry_max_backoff)
+                              max_backoff=conf.sync.retry_max_backoff,
+                              throttle=Throttle(
+                                  group.max_requests_per_second,
+                                  group.max_bytes_per_second))
         sides[side].auth.credentials()
     origin, dest = sides['origin'], sides['destination']
     if origin.base_url == dest.base_url:

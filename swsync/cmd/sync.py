@@ -58,7 +58,8 @@ def main(argv=None):
                 conf.sync.lock_file or lock_mod.default_path(
                     (conf.origin.auth_url, conf.origin.storage_url),
                     (conf.destination.auth_url,
-                     conf.destination.storage_url))).acquire()
+                     conf.destination.storage_url),
+                    conf.sync.state_dir)).acquire()
     except (cfg.Error, ConfigError, ValueError) as exc:
         return common.die(PROG, common.one_line(exc))
     except SystemExit as exc:  # argparse: --help, --version, usage error

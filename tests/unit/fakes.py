@@ -27,6 +27,7 @@ from swsync.engine import Syncer
 from swsync.client.errors import SwiftError
 from swsync.report import Report
 from swsync.client.swift import SwiftOperations
+from swsync.throttle import Throttle
 
 MD5_EMPTY = hashlib.md5(b'').hexdigest()
 EPOCH = datetime.datetime(1970, 1, 1)
@@ -167,6 +168,7 @@ class FakeRaw:
 
 class FakeCluster(SwiftOperations):
     def __init__(self, side, world):
+        self.throttle = Throttle()
         self.side = side
         self.world = world
         self.account_map = {}     # origin account -> this side's

@@ -52,3 +52,21 @@ def test_unwritable_lock_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError) as exc:
         RunLock(str(tmp_path / 'a-file' / 'x.lock')).acquire()
     assert 'lock file' in str(exc.value)
+
+
+def test_default_lock_is_one_file_per_pair_in_the_state_dir(
+        tmp_path, monkeypatch):
+    from swsync import lock
+    monkeypatch.setattr(lock, 'SYSTEM_STATE_DIR', str(tmp_path / 'none'))
+    monkeypatch.setenv('XDG_STATE_HOME', str(tmp_path / 'state'))
+    a = lock.default_path(('http://o', None), ('http://d', None))
+    assert a == lock.default_path(('http://o', None), ('http://d', None))
+    assert a.startswith(str(tmp_path / 'state' / 'swsync') + os.sep)
+    assert a != lock.default_path(('http://o', None), ('http://e', None))
+    system = tmp_path / 'system'
+    system.mkdir()
+    monkeypatch.setattr(lock, 'SYSTEM_STATE_DIR', str(system))
+    assert lock.default_path(('o',), ('d',)).startswith(str(system))
+    assert lock.default_path(('o',), ('d',), str(tmp_path / 'x')).startswith(
+        str(tmp_path / 'x'))
+    RunLock(a).acquire().release()          # its directory is created
