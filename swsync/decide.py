@@ -81,6 +81,8 @@ def strip_etag(value: str | None) -> str | None:
     """An etag without quotes or ``; param=..`` suffixes."""
     if value is None:
         return None
+    if ';' not in value and '"' not in value and ' ' not in value:
+        return value        # the usual listing hash: nothing to strip
     return value.split(';')[0].strip().strip('"')
 
 
@@ -170,9 +172,9 @@ def _same_content_type(origin: Row, dest: Row) -> bool:
 def timestamp(row: Row) -> float:
     """Seconds since the epoch from a listing ``last_modified`` (UTC,
     microseconds, no zone), rounded to Swift's 10 µs resolution."""
-    value = row['last_modified']
-    fmt = '%Y-%m-%dT%H:%M:%S.%f' if '.' in value else '%Y-%m-%dT%H:%M:%S'
-    dt = datetime.datetime.strptime(value, fmt)
+    # fromisoformat is C code, several times faster than strptime: this
+    # runs twice per listed object.
+    dt = datetime.datetime.fromisoformat(row['last_modified'])
     return round((dt - _EPOCH).total_seconds(), 5)
 
 

@@ -51,10 +51,12 @@ class Report:
         return time.time()
 
     def count(self, what, n=1):
-        what = str(what)
+        # An Outcome is a str: it is its own counter key (no conversion
+        # on this path, which runs for every listed object).
         self.counts[what] += n
-        for listener in self.listeners:
-            listener(what, n)
+        if self.listeners:
+            for listener in self.listeners:
+                listener(str(what), n)
 
     def add_bytes(self, n):
         self.bytes_copied += n
