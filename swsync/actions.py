@@ -19,6 +19,7 @@ would give the manifest JSON's Content-Type and Etag (and with
 read by the ``version-id`` they point at, so the current version is read
 as what it is (a user's symlink as a symlink).
 """
+import email.utils
 import json
 import logging
 import time
@@ -28,8 +29,8 @@ from swsync import decide
 from swsync import dest_account
 from swsync import headers as hdrs
 from swsync import limits as limits_mod
-from swsync.client.errors import SyncError, SwiftError, TargetsMissing, \
-    TransportError
+from swsync.client.errors import OriginChanged, SyncError, SwiftError, \
+    TargetsMissing, TransportError
 from swsync.outcomes import Outcome
 from swsync.client.swift import BODY_ERRORS
 
@@ -48,6 +49,33 @@ TARGET_STATUSES = (400, 404, 409, 412, 422)
 
 class RefusedItem(SyncError):
     """The destination cannot hold this item (a limit); not retried."""
+
+
+class ReadTime:
+    """When an origin answer was made (its Date, 1 s resolution) and when
+    it arrived here, to tell how old what was read is at write time."""
+    # Date is truncated to the second: an answer up to this much older
+    # than its arrival is not stale.
+    DATE_SLACK = 1.5
+
+    def __init__(self, made, arrived):
+        self.made = made
+        self.arrived = arrived
+
+    @classmethod
+    def of(cls, headers):
+        arrived = time.time()
+        try:
+            made = email.utils.parsedate_to_datetime(
+                headers.get('date')).timestamp()
+        except (TypeError, ValueError):
+            made = arrived
+        return cls(made, arrived)
+
+    def window_exceeds(self, seconds):
+        """Is the time from the origin's answer to now over ``seconds``?"""
+        return (self.arrived - self.made > self.DATE_SLACK or
+                time.time() - self.arrived > seconds)
 
 
 class StreamBody:
@@ -151,6 +179,27 @@ class Actions:
         if task.settings is not None:
             task.settings.before_write()
 
+    def _check_not_changed(self, task, headers, read, preserve):
+        """Close the race of the timestamp rule.
+
+        A write gets the destination's clock; the next run trusts it when
+        it is more than ``settle`` newer than the origin's last change. If
+        the origin changed after swsync read it and before the write,
+        that trust would be misplaced forever. With a prompt read and
+        write the window is far below ``settle``; when it was not (the
+        origin's answer was stale on arrival, or the write was slow), the
+        origin is read again and a change redoes the unit (retried).
+        """
+        if preserve or not read.window_exceeds(self.settle / 2.0):
+            return
+        now = self.head_origin(task)
+        if now is None:
+            return      # deleted meanwhile: the next run deletes the copy
+        if (now.get('x-timestamp'), now.get('etag')) != (
+                headers.get('x-timestamp'), headers.get('etag')):
+            raise OriginChanged('GET', task.name, 'the origin object changed '
+                                'while it was copied: copying it again')
+
     def head_origin(self, task):
         """The origin object's own headers (None: 404), read as what it
         is; an SLO is read again without ``multipart-manifest=get`` when
@@ -187,6 +236,7 @@ class Actions:
                 # yet reaped. Neither copied nor a reason to delete.
                 return Outcome.OBJECTS_VANISHED, 0
             headers = hdrs.from_response(resp.headers.items())
+            read = ReadTime.of(headers)
             if self._expires_soon(headers):
                 return Outcome.OBJECTS_EXPIRING, 0
             put = self._metadata(headers, preserve)
@@ -232,6 +282,7 @@ class Actions:
             # nothing was written. Write again with a fresh timestamp.
             self.count(Outcome.TIMESTAMPS_NOT_APPLIED)
             return self._copy_once(task, preserve=False)
+        self._check_not_changed(task, headers, read, preserve)
         return outcome, length
 
     @staticmethod
@@ -299,6 +350,7 @@ class Actions:
         headers = self.head_origin(task)
         if headers is None:
             return Outcome.OBJECTS_VANISHED, None
+        read = ReadTime.of(headers)
         # A POST is quick: an object that now expires soon still gets its
         # metadata, X-Delete-At included, so the copy expires with it.
         if self._expires_soon(headers, margin=POST_EXPIRY_MARGIN):
@@ -328,6 +380,8 @@ class Actions:
             del meta['x-timestamp']
             self.write_object_metadata(task, meta, decision.reason)
             self.count(Outcome.TIMESTAMPS_NOT_APPLIED)
+        self._check_not_changed(task, headers, read,
+                                self.preserve_timestamps)
         return Outcome.OBJECTS_POSTED, None
 
     # --- delete ----------------------------------------------------------

@@ -231,7 +231,7 @@ RUN_LIMIT_OPTS = [
                     'in-flight requests finish, lifted settings are '
                     'restored, the report is written and the exit code is '
                     '4. The next run continues at listing cost.'),
-    cfg.IntOpt('max_consecutive_failures', default=20, min=0,
+    cfg.IntOpt('max_consecutive_failures', default=10, min=0,
                help='After this many connection failures in a row against '
                     'one cluster (refused, reset, timed out), the run stops '
                     'cleanly with exit code 1 instead of retrying every '

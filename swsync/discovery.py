@@ -397,12 +397,15 @@ def _origin_gone(dest, report, account, d_acct, status):
         what = 'origin account gone (%s)' % status
     if d_acct is None:
         return False
+    failure = None
     try:
         resp = dest.request('HEAD', dest.path(d_acct),
                             ok=(200, 204, 404, 410))
     except SyncError as exc:
+        failure = exc
+    if failure is not None:     # logged out of the except block
         report.warn(account, '%s; its destination copy %s could not be '
-                    'checked: %s' % (what, d_acct, exc))
+                    'checked: %s' % (what, d_acct, failure))
         return True
     held = int(resp.headers.get('x-account-container-count') or 0)
     if resp.status_code in (200, 204) and held:

@@ -84,7 +84,7 @@ def metadata_update(origin, dest):
 
 
 def to_request(headers):
-    """Wire values as bytes, ready for python-swiftclient's HTTPConnection
-    (it would UTF-8 encode ``str`` values, changing non-ASCII bytes)."""
+    """Wire values as bytes, ready for the HTTP connection (requests
+    would encode ``str`` values itself, changing non-ASCII bytes)."""
     return {k: v.encode('latin-1') if isinstance(v, str) else v
             for k, v in headers.items()}

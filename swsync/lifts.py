@@ -132,8 +132,11 @@ class Restorer:
         passed to ``on_error(scope, exc)`` and the others go on."""
         for settings in list(self._lifted.values()):
             settings.pending = 0
+            failure = None
             try:
                 settings.finish()
             except Exception as exc:
+                failure = exc
+            if failure is not None:     # logged out of the except block
                 on_error('%s/%s' % (settings.account, settings.container),
-                         exc)
+                         failure)

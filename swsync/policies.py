@@ -37,7 +37,10 @@ class StoragePolicies:
         if policy and d_policy and policy != d_policy:
             origin_policy = o_headers.get('x-storage-policy')
             raise SyncError('storage policy differs: %s on origin%s, %s on '
-                            'destination' % (
+                            'destination; Swift cannot change a container\'s '
+                            'policy: delete the destination container (the '
+                            'next run re-creates and fills it) or map the '
+                            'policy with policy_map' % (
                                 origin_policy,
                                 ' (mapped to %s)' % policy
                                 if policy != origin_policy else '',

@@ -8,6 +8,7 @@ total is known. Elsewhere (cron, systemd, a pipe) a line is logged every
 ``stats_interval`` seconds, like Swift's daemons' periodic report().
 """
 import logging
+import os
 import sys
 import time
 
@@ -26,25 +27,44 @@ def human(nbytes):
 
 class Line:
     """One redrawn terminal line (tqdm), or nothing when ``stream`` is not
-    a terminal. ``update(done, total, text)`` sets the state."""
+    a terminal. ``update(done, total, text)`` sets the state. Percentage
+    and ETA are shown only while a total is known and not exceeded (the
+    account listings' counts lag behind recent writes)."""
+
+    KNOWN_TOTAL = ('{desc}: {n_fmt}/{total_fmt} {unit} {percentage:3.0f}%'
+                   '{postfix} [{elapsed}<{remaining}]')
+    UNKNOWN_TOTAL = '{desc}: {n_fmt} {unit}{postfix} [{elapsed}]'
 
     def __init__(self, prefix, unit, stream=None, enabled=None):
         stream = stream or sys.stderr
         if enabled is None:
             enabled = stream.isatty()
         self.enabled = enabled
+        # A terminal that reports no size (a pty opened by a script) would
+        # get an empty line: give it a width.
+        width = None
+        if enabled:
+            try:
+                width = os.get_terminal_size(stream.fileno()).columns
+            except (OSError, ValueError, AttributeError):
+                width = 0
         self._bar = tqdm(total=None, desc=prefix, unit=unit,
                          file=stream, disable=not enabled,
-                         dynamic_ncols=True, mininterval=0.2, leave=True,
-                         bar_format='{desc}: {n_fmt}/{total_fmt} {unit} '
-                                    '{percentage:3.0f}%{postfix} '
-                                    '[{elapsed}<{remaining}]')
+                         dynamic_ncols=bool(width),
+                         ncols=None if width else 120,
+                         nrows=None if width else 24,
+                         mininterval=0.2, leave=True,
+                         bar_format=self.UNKNOWN_TOTAL)
 
     def update(self, done, total, text):
         if not self.enabled:
             return
-        if total and total != self._bar.total:
+        if total and total >= done:
             self._bar.total = total
+            self._bar.bar_format = self.KNOWN_TOTAL
+        else:
+            self._bar.total = None
+            self._bar.bar_format = self.UNKNOWN_TOTAL
         self._bar.n = done
         self._bar.set_postfix_str(text, refresh=False)
         self._bar.refresh()

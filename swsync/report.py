@@ -114,10 +114,10 @@ class Report:
             return EXIT_CONFIG
         if self.interrupted_by:
             return 128 + self.interrupted_by
-        if self.stopped_by_time:
-            return EXIT_TIME_LIMIT
         if self.errors:
             return EXIT_FAILED_ITEMS
+        if self.stopped_by_time:
+            return EXIT_TIME_LIMIT
         if self.withheld:
             return EXIT_DELETES_WITHHELD
         return EXIT_OK

@@ -9,17 +9,19 @@ are withheld, reported and left for the operator when:
 1. the origin listing of the scope was not read completely (always);
 2. the origin account looks nonexistent (a proxy with account_autocreate
    answers an empty listing for any name, or it answered 404/410);
-3. the origin listing is empty while the destination holds at least
-   ``delete_fraction_floor`` items of the scope;
+3. the origin listing is empty (or the container is gone from the
+   origin) while the destination holds at least ``delete_fraction_floor``
+   items of the scope;
 4. more than ``max_delete_fraction`` of a scope holding at least
    ``delete_fraction_floor`` destination items would go;
 5. the run's ``max_deletes`` budget is spent.
 
 Rules 2 to 5 can be waived for one scope and one run by an approval
 (``--approve-deletes SCOPE:COUNT``): the operator read the withheld count
-in the report and approves up to that many deletions of that scope.
-Approved deletions do not spend the run's budget. Rule 1 and the origin
-HEAD cannot be waived.
+in the report and approves up to that many deletions of that scope, and
+of no scope inside it (approving an account's containers does not approve
+their objects). Approved deletions do not spend the run's budget. Rule 1
+and the origin HEAD cannot be waived.
 """
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -66,9 +68,11 @@ class DeletePolicy:
                 dest_count: int, origin_gone: bool = False,
                 account_missing: bool = False) -> Verdict:
         """May ``n`` of the ``dest_count`` destination items of ``scope``
-        be deleted? ``origin_gone``: the scope itself is confirmed absent
-        on the origin (a container HEAD answered 404), so an empty origin
-        listing is expected."""
+        be deleted? ``origin_gone``: the scope itself is gone from the
+        origin (a container HEAD answered 404). That is no reason to skip
+        the rules: a container deleted on the origin with many objects is
+        a mass deletion like any other (its approval names the container).
+        An approval covers its own scope only, not the scopes inside it."""
         approved = self.approvals.get(scope)
         if approved is not None:
             self.used_approvals.add(scope)
@@ -84,16 +88,33 @@ class DeletePolicy:
                 self.remaining -= n
         if withheld and approved is not None:
             withheld += ' (approved for %d only)' % approved
+        elif withheld:
+            parent = self._approved_parent(scope)
+            if parent:
+                self.used_approvals.add(parent)
+                withheld += (' (the approval of %s does not cover the '
+                             'scopes inside it)' % parent)
         return Verdict(not withheld, withheld or '')
+
+    def _approved_parent(self, scope: str) -> str | None:
+        parts = scope.split('/')
+        for i in range(len(parts) - 1, 0, -1):
+            parent = '/'.join(parts[:i])
+            if parent in self.approvals:
+                return parent
+        return None
 
     def _rule(self, n: int, origin_count: int, dest_count: int,
               origin_gone: bool, account_missing: bool) -> str | None:
         if account_missing:
             return ('the origin account looks nonexistent (an empty '
                     'autocreated listing, or 404/410)')
-        if self.allow_mass or origin_gone:
+        if self.allow_mass:
             return None
         if dest_count >= self.floor:
+            if origin_gone:
+                return ('deleted on the origin, %d objects still on the '
+                        'destination' % dest_count)
             if origin_count == 0:
                 return 'origin listing is empty but the destination is not'
             if n > self.max_fraction * dest_count:

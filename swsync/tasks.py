@@ -40,18 +40,28 @@ class ObjectTask:
                                       'symlink_etag' in row)
 
 
-def guarded(report, scope, fn, *args):
-    """Run one task; every exception is reported, none stops the run.
+def attempt(scope, fn, *args):
+    """(result, failure) of ``fn(*args)``; failure is None, a SyncError (an
+    expected failure with its cause), or the description of a bug (logged
+    with its traceback as an internal error).
 
-    A SyncError is an expected failure with its cause; anything else is a
-    bug, logged with its traceback and reported as an internal error.
-    Returns ``fn``'s result, or None when it failed.
+    The failure comes back out of the except block so that the caller
+    logs it there: oslo.log appends the exception being handled to any
+    line logged inside one (its class and message a second time).
     """
     try:
-        return fn(*args)
+        return fn(*args), None
     except SyncError as exc:
-        report.error(scope, exc)
+        return None, exc
     except Exception as exc:
         LOG.exception('unexpected error on %s', scope)
-        report.error(scope, 'internal error: %r' % exc)
-    return None
+        return None, 'internal error: %r' % exc
+
+
+def guarded(report, scope, fn, *args):
+    """Run one task; every exception is reported, none stops the run.
+    Returns ``fn``'s result, or None when it failed."""
+    result, failure = attempt(scope, fn, *args)
+    if failure is not None:
+        report.error(scope, failure)
+    return result

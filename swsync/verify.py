@@ -27,6 +27,7 @@ import urllib.parse
 from swsync import green
 from swsync import listing
 from swsync.client.errors import SyncError
+from swsync.tasks import attempt
 
 LOG = logging.getLogger(__name__)
 
@@ -197,13 +198,9 @@ class Verifier:
 
     def _container_guarded(self, account, container):
         scope = '%s/%s' % (account, container)
-        try:
-            self.container(account, container)
-        except SyncError as exc:
-            self._failed(scope, exc)
-        except Exception as exc:
-            LOG.exception('unexpected error on %s', scope)
-            self._failed(scope, 'internal error: %r' % exc)
+        _result, failure = attempt(scope, self.container, account, container)
+        if failure is not None:
+            self._failed(scope, failure)
 
     def container(self, account, container):
         scope = '%s/%s' % (account, container)
@@ -247,13 +244,9 @@ class Verifier:
 
     def _guarded(self, fn, account, container, *rows):
         scope = '%s/%s/%s' % (account, container, rows[0]['name'])
-        try:
-            fn(account, container, *rows)
-        except SyncError as exc:
-            self._failed(scope, exc)
-        except Exception as exc:   # a bug: say so, never a silent pass
-            LOG.exception('unexpected error on %s', scope)
-            self._failed(scope, 'internal error: %r' % exc)
+        _result, failure = attempt(scope, fn, account, container, *rows)
+        if failure is not None:     # a bug too: never a silent pass
+            self._failed(scope, failure)
 
     def _failed(self, scope, exc):
         self.errors.append({'scope': scope, 'error': str(exc)})

@@ -8,7 +8,7 @@ the password or the token.
 import logging
 import threading
 
-from swiftclient import client as swiftclient
+from swsync.client.http import AuthRefused, tempauth_v1
 
 from swsync.client.errors import AuthError, describe_transport
 
@@ -51,21 +51,17 @@ class TempAuth(CachedAuth):
     def _authenticate(self):
         conf = self.conf
         try:
-            url, token = swiftclient.get_auth_1_0(
+            url, token = tempauth_v1(
                 conf.auth_url, conf.username, conf.password,
                 insecure=conf.insecure, cacert=conf.cafile,
                 timeout=conf.timeout)
-        except swiftclient.ClientException as exc:
-            status = exc.http_status
-            if status in (401, 403):
+        except AuthRefused as exc:
+            if exc.status in (401, 403):
                 raise AuthError('%s: authentication refused (%s) by %s for '
-                                'user %s' % (self.side, status, conf.auth_url,
-                                             conf.username))
-            if status is None:
-                raise AuthError('%s: cannot authenticate at %s: %s' % (
-                    self.side, conf.auth_url, describe_transport(exc)))
+                                'user %s' % (self.side, exc.status,
+                                             conf.auth_url, conf.username))
             raise AuthError('%s: authentication failed (%s) at %s' % (
-                self.side, status, conf.auth_url))
+                self.side, exc.status, conf.auth_url))
         except Exception as exc:  # connection refused, DNS, TLS...
             raise AuthError('%s: cannot reach %s: %s' % (
                 self.side, conf.auth_url, describe_transport(exc)))

@@ -81,3 +81,8 @@ class TransportError(SyncError):
 
 class ListingError(SyncError):
     """A listing could not be read completely; no deletions may follow."""
+
+
+class OriginChanged(TransportError):
+    """The origin object changed while it was being copied: the unit of
+    work is done again (retried like a broken connection)."""

@@ -1,7 +1,7 @@
 """Requests to one Swift cluster: URLs, connections, retries, re-auth.
 
-Uses python-swiftclient's HTTPConnection (a requests session with its TLS
-and timeout handling) but not its higher-level functions, because those
+HTTP goes through ``client.http`` (a requests session with TLS and timeout
+handling). Not python-swiftclient's higher-level functions: they
 URL-unquote response header values and follow redirects (a POST to a
 symlink answers 307 and would be repeated on the target). Here redirects
 are off and headers stay as sent on the wire.
@@ -21,9 +21,9 @@ import eventlet.pools
 import requests
 import tenacity
 import urllib3
-from swiftclient.client import HTTPConnection
 
 from swsync import headers as hdrs
+from swsync.client.http import Connection
 from swsync.throttle import Throttle
 from swsync.client.errors import ListingLimitTooHigh, SwiftError, \
     TransportError, describe_transport
@@ -177,6 +177,7 @@ class Cluster(SwiftOperations):
         # is called once (the run stops instead of retrying for minutes).
         self.max_consecutive_failures = 0
         self.on_down = None
+        self.down = False       # then requests are no longer retried
         self._failures_in_a_row = 0
 
     # --- URLs ----------------------------------------------------------
@@ -200,12 +201,9 @@ class Cluster(SwiftOperations):
         return path
 
     def _new_connection(self):
-        conn = HTTPConnection(self.base_url, insecure=self.conf.insecure,
-                              cacert=self.conf.cafile,
-                              timeout=self.conf.timeout,
-                              default_user_agent='swsync')
-        conn.requests_args['allow_redirects'] = False
-        return conn
+        return Connection(self.base_url, timeout=self.conf.timeout,
+                          insecure=self.conf.insecure,
+                          cacert=self.conf.cafile)
 
     # --- requests ------------------------------------------------------
     def _send(self, conn, method, path, query, headers, data):
@@ -229,8 +227,10 @@ class Cluster(SwiftOperations):
     def _connection_failed(self):
         self._failures_in_a_row += 1
         limit = self.max_consecutive_failures
-        if limit and self._failures_in_a_row == limit and self.on_down:
-            self.on_down(self.side, limit)
+        if limit and self._failures_in_a_row == limit:
+            self.down = True
+            if self.on_down:
+                self.on_down(self.side, limit)
 
     def _check(self, method, path, resp, ok):
         status = resp.status_code
@@ -299,6 +299,8 @@ class Cluster(SwiftOperations):
         reauths, in_a_row = [0], {}
 
         def stop(state):
+            if self.down:
+                return True     # the cluster looks down: fail fast
             exc = state.outcome.exception()
             if isinstance(exc, SwiftError) and exc.status == 401:
                 reauths[0] += 1

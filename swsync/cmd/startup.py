@@ -59,6 +59,11 @@ def parse(argv, extra_cli_opts, description, epilog, prog):
 
 
 def setup_logging(conf, quiet=False):
+    # Logs go to stderr by default; with a log file, only there (unless
+    # the configuration asks for both with use_stderr).
+    if conf.log_file and conf.get_location('use_stderr').location in (
+            cfg.Locations.opt_default, cfg.Locations.set_default):
+        conf.set_override('use_stderr', False)
     log.setup(conf, 'swsync')
     if quiet:
         logging.getLogger().setLevel(logging.ERROR)

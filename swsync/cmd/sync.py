@@ -15,6 +15,7 @@ from swsync import green
 from swsync import known_accounts
 from swsync import lock as lock_mod
 from swsync import metrics
+from swsync.cmd import EARLY_SIGNALS
 from swsync.cmd import common
 from swsync.cmd import startup
 from swsync.engine import Syncer
@@ -68,6 +69,8 @@ def main(argv=None):
     runner = Runner(conf, approvals)
     signal.signal(signal.SIGINT, runner.on_signal)
     signal.signal(signal.SIGTERM, runner.on_signal)
+    if EARLY_SIGNALS:       # received during start-up (swsync.cmd)
+        runner.on_signal(EARLY_SIGNALS[0], None)
     try:
         if conf.daemon:
             return runner.forever()
@@ -184,6 +187,8 @@ class Runner:
 
     def _pass(self, report, dry_run):
         conf = self.conf
+        if self.signalled is not None:
+            return          # stopped before it started: the report says so
         try:
             origin, dest, accounts, known = startup.connect(
                 conf, report, dry_run)

@@ -94,7 +94,10 @@ class FaultProxy:
                     fault.after()
                 if fault is not None and fault.rewrite is not None:
                     data = fault.rewrite(data)
-                self.send_response(status, reason)
+                # The real proxy's headers, its Date included (not a
+                # second Date of this proxy's own).
+                self.log_request(status)
+                self.send_response_only(status, reason)
                 for k, v in headers:
                     if k.lower() not in ('connection', 'transfer-encoding',
                                          'content-length'):

@@ -421,3 +421,59 @@ def test_hidden_info_and_a_smaller_listing_limit_are_adopted(
     assert rerun.rc == 0, rerun
     assert rerun.report['counts']['objects_unchanged'] == 130
     assert len(Admin(destination).listing(account, 'c0')) == 130
+
+
+def test_progress_line_on_a_terminal_without_a_size(origin, destination,
+                                                    tmp_path):
+    """A pty opened by a script reports 0 columns: the line still shows
+    (red-team finding: nothing at all under `script`)."""
+    account = filled(origin, 'ns', containers=1, objects=3)
+    cfg = config(tmp_path, origin, destination, account)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(sh.SWSYNC_CMD + ['--config-file', cfg],
+                            stdin=subprocess.DEVNULL, stdout=slave,
+                            stderr=slave, close_fds=True)
+    os.close(slave)
+    out = b''
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait(timeout=60) == 0
+    os.close(master)
+    frames = re.split(r'[\r\n]', out.decode())
+    assert any(re.match(r'swsync: 3/3 objects 100%', f) for f in frames), \
+        out
+
+
+def test_a_signal_during_start_up_still_gives_a_report(origin, destination,
+                                                       tmp_path):
+    """Red-team finding: SIGTERM in the first second killed the process
+    with no report and no summary."""
+    account = filled(origin, 'es', containers=1, objects=2)
+    cfg = config(tmp_path, origin, destination, account)
+    for delay in (0.3, 0.8):
+        run = sh.start_swsync(cfg, tmp_path)
+        time.sleep(delay)
+        run.proc.send_signal(signal.SIGTERM)
+        done = run.wait(timeout=60)
+        if done.rc == 0:
+            continue        # it finished first: nothing to check
+        assert done.rc == 143, done
+        assert done.report is not None and done.report['interrupted'], done
+        assert 'Traceback' not in done.stderr
+
+
+def test_log_file_gets_the_logs_and_stderr_stays_quiet(origin, destination,
+                                                       tmp_path):
+    account = filled(origin, 'lf', containers=1, objects=2)
+    cfg = config(tmp_path, origin, destination, account)
+    log_file = tmp_path / 'swsync.log'
+    run = sh.run_swsync(cfg, tmp_path, '--log-file', str(log_file))
+    assert run.rc == 0, run
+    assert 'created container' in log_file.read_text()
+    assert run.stderr == ''

@@ -259,6 +259,11 @@ def test_missing_storage_policy_is_a_clear_container_error(
     run = sh.run_swsync(config, tmp_path)
     assert run.rc == 1, run
     assert 'storage policy differs' in run.report['errors'][0]['error']
+    assert 'delete the destination container' in \
+        run.report['errors'][0]['error']
+    # one line per error, without Python class names (red-team finding)
+    [line] = [line for line in run.stderr.splitlines() if 'ERROR' in line]
+    assert 'Error:' not in line and 'swsync.' not in line.split(' [-] ')[1]
 
 
 def test_preserved_timestamps_make_listings_identical(

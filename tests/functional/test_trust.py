@@ -631,3 +631,94 @@ def test_account_missing_on_the_origin_is_reported_not_created(
     writes = [r for r in sh.wait_for_log(destination, mark)
               if sh.is_write(r) and typo in r['path']]
     assert writes == []
+
+
+# --- found by the red-team pass (an adversarial operator, README only) ---
+
+def test_account_approval_does_not_approve_the_objects_inside(
+        origin, destination, tmp_path):
+    """RT1: approving the one container deletion of an account gone from
+    the origin deleted the 25 objects inside it, past every rule."""
+    gone = new_account('rg')
+    d = Admin(destination)
+    d.put_container(gone, 'photos')
+    for i in range(25):
+        d.put_object(gone, 'photos', 'p%02d' % i, b'backup')
+    p = Pair(origin, destination, tmp_path, [gone])
+    run = p.sync()
+    assert run.rc == 3, run
+    assert [(w['scope'], w['count']) for w in
+            run.report['deletes_withheld']] == [(gone, 1)]
+    run = p.sync('--approve-deletes', gone + ':1')
+    assert run.rc == 3, run
+    assert [(w['scope'], w['count']) for w in
+            run.report['deletes_withheld']] == [(gone + '/photos', 25)]
+    assert 'does not cover' in run.report['deletes_withheld'][0]['reason']
+    assert len(d.listing(gone, 'photos')) == 25
+    run = p.sync('--approve-deletes', gone + ':1',
+                 '--approve-deletes', gone + '/photos:25')
+    assert run.rc == 0, run
+    assert d.listing(gone, 'photos') is None
+
+
+def test_a_container_deleted_on_the_origin_is_a_mass_deletion(
+        origin, destination, tmp_path):
+    """RT2: emptying a container was withheld, emptying and deleting it
+    was not."""
+    account = new_account('rc')
+    p = Pair(origin, destination, tmp_path, [account])
+    o = p.o
+    o.put_container(account, 'album')
+    for i in range(25):
+        o.put_object(account, 'album', 'a%02d' % i, b'photo')
+    o.put_container(account, 'tiny')
+    o.put_object(account, 'tiny', 't', b'x')
+    sh.settle()
+    assert p.sync().rc == 0
+    for container, names in (('album', ['a%02d' % i for i in range(25)]),
+                             ('tiny', ['t'])):
+        for name in names:
+            o.req('DELETE', account, container, name, ok=(204,))
+        o.req('DELETE', account, container, ok=(204,))
+    sh.settle()
+    run = p.sync()
+    assert run.rc == 3, run
+    assert [(w['scope'], w['count']) for w in
+            run.report['deletes_withheld']] == [(account + '/album', 25)]
+    assert p.d.listing(account, 'tiny') is None      # small: it went
+    assert len(p.d.listing(account, 'album')) == 25
+    run = p.sync('--approve-deletes', account + '/album:25')
+    assert run.rc == 0, run
+    assert p.d.listing(account, 'album') is None
+
+
+def test_metadata_posted_while_a_stale_read_is_in_transit(
+        origin, destination, tmp_path):
+    """RT3: the origin answer (old metadata) arrives 3 s late, after the
+    origin changed: the copy must not be trusted as newer than the change.
+    """
+    account = new_account('rr')
+    p = Pair(origin, destination, tmp_path, [account], settle_seconds=2)
+    o = p.o
+    o.put_container(account, 'race')
+    o.put_object(account, 'race', 'obj', b'data', headers={
+        'X-Object-Meta-V': '1'})
+    time.sleep(2.5)
+    state = {'done': False}
+
+    def stale(method, path, query):
+        if method == 'GET' and path.endswith('/race/obj') and \
+                not state['done']:
+            state['done'] = True
+            return Fault(after=lambda: o.post_object(
+                account, 'race', 'obj', {'X-Object-Meta-V': '2'}), delay=0,
+                rewrite=lambda body: (time.sleep(3), body)[1])
+        return None
+    with FaultProxy(origin.proxy_port, stale) as proxy:
+        run = p.sync(origin_storage_url=proxy.url + '/v1/AUTH_admin')
+    assert run.rc == 0, run
+    time.sleep(2.5)
+    assert p.sync().rc == 0
+    assert p.d.req('HEAD', account, 'race', 'obj').headers[
+        'x-object-meta-v'] == '2'
+    assert p.differences() == []

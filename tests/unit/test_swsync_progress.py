@@ -61,3 +61,17 @@ def test_human_sizes():
     assert progress.human(0) == '0 B'
     assert progress.human(1536) == '1.5 KiB'
     assert progress.human(5 * 1024 ** 4) == '5.0 TiB'
+
+
+def test_no_percentage_or_eta_without_a_total_that_holds():
+    """The account listings' counts lag: a total that is unknown, or
+    already exceeded, shows as a plain count (red-team finding: 0% and
+    ETA 00:00 for a whole run)."""
+    for total in (None, 5):
+        out = Tty()
+        line = progress.Line('swsync', 'objects', out)
+        line.update(238, total, 'x')
+        line.close()
+        last = out.getvalue().split('\r')[-1]
+        assert last.startswith('swsync: 238 objects, x ['), last
+        assert '%' not in last

@@ -23,8 +23,13 @@ CASES = [
                  id='emptied-at-floor-withheld'),
     pytest.param({}, (11, 9, 20), {}, False, id='over-half-withheld'),
     pytest.param({}, (10, 10, 20), {}, True, id='exactly-half-allowed'),
-    pytest.param({}, (20, 0, 20), {'origin_gone': True}, True,
-                 id='scope-confirmed-gone-allowed'),
+    pytest.param({}, (20, 0, 20), {'origin_gone': True}, False,
+                 id='big-container-gone-from-origin-withheld'),
+    pytest.param({}, (19, 0, 19), {'origin_gone': True}, True,
+                 id='small-container-gone-from-origin-allowed'),
+    pytest.param({'approvals': {'s': 20}}, (20, 0, 20),
+                 {'origin_gone': True}, True,
+                 id='approval-names-the-gone-container'),
     pytest.param({'allow_mass': True}, (20, 0, 20), {}, True,
                  id='allow-mass-lifts-rules'),
     pytest.param({'allow_mass': True}, (1, 0, 1), {'account_missing': True},
@@ -89,3 +94,14 @@ def test_parse_approvals_refuses_what_is_not_scope_count(value):
     with pytest.raises(ConfigError) as exc:
         safety.parse_approvals([value])
     assert 'SCOPE:COUNT' in str(exc.value)
+
+
+def test_an_approval_does_not_cover_the_scopes_inside_it():
+    """Red-team finding: approving one container deletion of an account
+    deleted the 50 objects inside it, past every rule."""
+    p = policy(approvals={'AUTH_a': 1})
+    assert p.verdict('AUTH_a', 1, 0, 1, account_missing=True).allowed
+    verdict = p.verdict('AUTH_a/photos', 50, 0, 50, origin_gone=True)
+    assert not verdict.allowed
+    assert 'approval of AUTH_a does not cover' in verdict.reason
+    assert p.unused_approvals() == []
