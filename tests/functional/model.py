@@ -484,6 +484,7 @@ AVOIDABLE = {
     'versions-off': 'suspending new-style versioning (X-Versions-Enabled: '
                     'false)',
     'short-expiry': 'X-Delete-After of a few seconds',
+    'static-targets': 'overwriting or deleting the target of a static link',
     'preflight-faults': 'faults on account HEADs (fault runs)',
 }
 
@@ -626,9 +627,17 @@ class Generator:
             op['headers']['Content-Encoding'] = 'gzip'
         return op
 
+    def _static_targets(self):
+        if 'static-targets' not in self.avoid:
+            return set()
+        return {tuple(obj.target) for _a, _c, _n, obj in
+                self.model.live_objects(('symlink',)) if obj.static}
+
     def op_overwrite(self, race):
+        pinned = self._static_targets()
         objs = [t for t in self._objects(('plain', 'unknown'), race=race)
-                if not self.model.cont(t[0], t[1]).frozen(20000)]
+                if not self.model.cont(t[0], t[1]).frozen(20000) and
+                t[:3] not in pinned]
         if not objs:
             return None
         acct, c, name, obj = self.pick(objs)
@@ -669,7 +678,8 @@ class Generator:
                 'headers': h}
 
     def op_delete(self, race):
-        objs = self._objects(race=race)
+        pinned = self._static_targets()
+        objs = [t for t in self._objects(race=race) if t[:3] not in pinned]
         if 'last-delete' in self.avoid:
             objs = [t for t in objs
                     if len(self.model.cont(t[0], t[1]).objects) > 1]

@@ -26,7 +26,7 @@ Which sequences run:
   regressions: seeds that once failed; the JSON replays the exact
   operations whatever the generator has become);
 * a budget: ``SWIFTSYNC_MODEL_SEEDS`` (``1-20`` or ``3,7,9``; default
-  ``1-20``) with ``SWIFTSYNC_MODEL_OPS`` operations each (default 14);
+  ``1-20``) with ``SWIFTSYNC_MODEL_OPS`` operations each (default 12);
 * with ``SWIFTSYNC_FUZZ_SEEDS`` (a range or list) or
   ``SWIFTSYNC_FUZZ_COUNT`` (seeds from ``SWIFTSYNC_FUZZ_START``, default
   1000): the fuzz seeds, ``SWIFTSYNC_FUZZ_OPS`` operations each (default
@@ -35,6 +35,7 @@ Which sequences run:
 Sequence logs and a summary line per sequence go to
 ``SWIFTSYNC_MODEL_OUT`` (default: ``model-runs`` next to the clusters).
 """
+import collections
 import json
 import os
 import random
@@ -55,10 +56,12 @@ SEEDS_FILE = os.path.join(HERE, 'model_seeds.txt')
 CASES_DIR = os.path.join(HERE, 'model_cases')
 EXPIRY_MARGIN = 60
 P_SYNC = 0.12
+LOG_PAUSE = 0.3     # proxies log a request just after answering it
+BUDGET_OPS = 12
 SYNC_MODES = (('normal', 50), ('fault', 25), ('race', 12), ('hook', 13))
 EXIT_CODES = (0, 1, 2, 3)
 # What a step records about its outcome (dropped when it is replayed).
-OUTCOME_KEYS = ('status', 'rcs', 'injected', 'fired')
+OUTCOME_KEYS = ('status', 'rcs', 'injected', 'fired', 'most_sent')
 
 
 # --- which sequences -----------------------------------------------------
@@ -91,7 +94,7 @@ def regression_seeds():
                 continue
             version = int(fields[1].lstrip('v')) if len(fields) > 1 \
                 else mdl.GENERATOR_VERSION
-            ops = int(fields[2]) if len(fields) > 2 else 14
+            ops = int(fields[2]) if len(fields) > 2 else BUDGET_OPS
             avoid = [f for field in fields[3:] if field.startswith('avoid=')
                      for f in field[6:].split(',') if f]
             seed = int(fields[0])
@@ -114,7 +117,7 @@ def avoided():
 
 def budget_seeds():
     """The budget, less the seeds the regression list runs anyway."""
-    ops = int(os.environ.get('SWIFTSYNC_MODEL_OPS') or 14)
+    ops = int(os.environ.get('SWIFTSYNC_MODEL_OPS') or BUDGET_OPS)
     known = {(seed, ops) for seed, version, n, avoid, _c in
              regression_seeds()
              if version == mdl.GENERATOR_VERSION and n == ops and not avoid}
@@ -291,7 +294,7 @@ class Sequence:
             thread.join(120)
         run.start, run.end, run.what = start, time.time(), what
         self.stats['swsync_seconds'] += run.end - start
-        run.requests = (sh.wait_for_log(self.origin, marks[0]),
+        run.requests = (sh.wait_for_log(self.origin, marks[0], LOG_PAUSE),
                         sh.wait_for_log(self.destination, marks[1], 0))
         self.runs.append(run)
         self.stats['runs'] += 1
@@ -310,10 +313,17 @@ class Sequence:
     def sync_fault(self, step):
         proxies = [None, None]
         injected = []
+        attempts = collections.Counter()
+
+        def counted(rule):
+            def count(method, path, query):
+                attempts[method, path, tuple(sorted(query.items()))] += 1
+                return rule(method, path, query)
+            return count
         with FaultProxy(self.origin.proxy_port,
-                        self.fault_rule(step, 0)) as op, \
+                        counted(self.fault_rule(step, 0))) as op, \
                 FaultProxy(self.destination.proxy_port,
-                           self.fault_rule(step, 1)) as dp:
+                           counted(self.fault_rule(step, 1))) as dp:
             if step['side'] in ('origin', 'both'):
                 proxies[0] = op
             if step['side'] in ('destination', 'both'):
@@ -323,6 +333,12 @@ class Sequence:
             injected = op.injected + dp.injected
         step['injected'] = len(injected)
         self.stats['faults_injected'] += len(injected)
+        if attempts:
+            # Informational: the most times one identical request was
+            # sent (retries=2 allows 3 per request).
+            (method, path, _q), n = attempts.most_common(1)[0]
+            step['most_sent'] = [n, method, path]
+            self.stats['most_sent'] = max(self.stats.get('most_sent', 0), n)
         self.checkpoint(run)
         self.quiet_pair(step)
 
@@ -345,7 +361,7 @@ class Sequence:
             for r in rules:
                 if r.get('times', 1) > 0 and r.get('method', method) == \
                         method and r.get('level', level) == level and \
-                        path.endswith('/' + r.get('name', '')):
+                        ('name' not in r or path.endswith('/' + r['name'])):
                     r['times'] = r.get('times', 1) - 1
                     if r.get('fault') == 'truncate':
                         return Fault(truncate=True)
@@ -658,7 +674,7 @@ def test_model_regression_case(origin, destination, tmp_path, out_dir, case):
 @pytest.mark.parametrize('seed', budget_seeds())
 def test_model_budget(origin, destination, tmp_path, out_dir, seed):
     _run(origin, destination, tmp_path, out_dir, 'budget-%d' % seed, seed,
-         n_ops=int(os.environ.get('SWIFTSYNC_MODEL_OPS') or 14))
+         n_ops=int(os.environ.get('SWIFTSYNC_MODEL_OPS') or BUDGET_OPS))
 
 
 @pytest.mark.parametrize('seed', fuzz_seeds())
