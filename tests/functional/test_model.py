@@ -105,9 +105,14 @@ def regression_seeds():
 
 
 def regression_cases():
-    if not os.path.isdir(CASES_DIR):
-        return []
-    return sorted(f for f in os.listdir(CASES_DIR) if f.endswith('.json'))
+    """model_cases/*.json (minimal sequences, one per divergence) and
+    model_cases/found/*.json (the whole logs of the fuzz sequences that
+    found them), relative paths."""
+    out = []
+    for root, _dirs, files in os.walk(CASES_DIR):
+        out.extend(os.path.relpath(os.path.join(root, f), CASES_DIR)
+                   for f in files if f.endswith('.json'))
+    return sorted(out)
 
 
 def avoided():
@@ -684,11 +689,14 @@ def test_model_regression_seed(origin, destination, tmp_path, out_dir,
 
 @pytest.mark.parametrize('case', regression_cases())
 def test_model_regression_case(origin, destination, tmp_path, out_dir, case):
+    """An exact operation sequence, replayed as-is (its comment says what
+    it found)."""
     with open(os.path.join(CASES_DIR, case)) as f:
         doc = json.load(f)
     _run(origin, destination, tmp_path, out_dir,
-         'case-' + case[:-5], doc['seed'], steps=doc['steps'],
-         prefix='j%s' % case.split('-')[0][:12].replace('_', ''))
+         'case-' + case[:-5].replace('/', '-'), doc['seed'],
+         steps=doc['steps'],
+         prefix='j%d' % regression_cases().index(case))
 
 
 @pytest.mark.parametrize('seed', budget_seeds())
