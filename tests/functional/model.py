@@ -91,6 +91,7 @@ class Obj:
         self.static = static
         self.manifest = manifest    # DLO X-Object-Manifest
         self.fill = fill            # (size, fill, gzip) of a plain PUT
+        self.nested = []            # (container, name) of nested SLOs
 
     def live(self, now=None):
         return self.delete_at is None or \
@@ -319,10 +320,13 @@ class Executor:
                       headers=resolve_headers(op.get('headers')))
         if r.status_code == 201:
             h = op.get('headers', {})
-            self._new_obj(acct, op['c'], op['o'], Obj(
-                'slo', etag=r.headers.get('etag'), size=op.get('size', 0),
-                content_type=h.get('Content-Type'), meta=self._meta(h),
-                delete_at=self._delete_at(h)))
+            obj = Obj('slo', etag=r.headers.get('etag'),
+                      size=op.get('size') or 0,
+                      content_type=h.get('Content-Type'), meta=self._meta(h),
+                      delete_at=self._delete_at(h))
+            obj.nested = [tuple(seg['nested']) for seg in op['segs']
+                          if 'nested' in seg]
+            self._new_obj(acct, op['c'], op['o'], obj)
         return statuses + [r.status_code]
 
     def do_dlo(self, op):
@@ -484,6 +488,9 @@ AVOIDABLE = {
     'versions-off': 'suspending new-style versioning (X-Versions-Enabled: '
                     'false)',
     'short-expiry': 'X-Delete-After of a few seconds',
+    'static-targets': 'overwriting or deleting the target of a static link '
+                      'or an SLO nested in another',
+    'cross-static': 'static symlinks to another account',
     'preflight-faults': 'faults on account HEADs (fault runs)',
 }
 
@@ -626,9 +633,20 @@ class Generator:
             op['headers']['Content-Encoding'] = 'gzip'
         return op
 
+    def _static_targets(self):
+        if 'static-targets' not in self.avoid:
+            return set()
+        pinned = {tuple(obj.target) for _a, _c, _n, obj in
+                  self.model.live_objects(('symlink',)) if obj.static}
+        for acct, _c, _n, obj in self.model.live_objects(('slo',)):
+            pinned.update((acct, c, o) for c, o in obj.nested)
+        return pinned
+
     def op_overwrite(self, race):
+        pinned = self._static_targets()
         objs = [t for t in self._objects(('plain', 'unknown'), race=race)
-                if not self.model.cont(t[0], t[1]).frozen(20000)]
+                if not self.model.cont(t[0], t[1]).frozen(20000) and
+                t[:3] not in pinned]
         if not objs:
             return None
         acct, c, name, obj = self.pick(objs)
@@ -669,7 +687,8 @@ class Generator:
                 'headers': h}
 
     def op_delete(self, race):
-        objs = self._objects(race=race)
+        pinned = self._static_targets()
+        objs = [t for t in self._objects(race=race) if t[:3] not in pinned]
         if 'last-delete' in self.avoid:
             objs = [t for t in objs
                     if len(self.model.cont(t[0], t[1]).objects) > 1]
@@ -769,11 +788,13 @@ class Generator:
         h = {'Content-Type': self.pick(('application/symlink',
                                         'text/plain'))}
         h.update(self.metadata(400))
+        static = variant.startswith('static') or (
+            variant == 'cross' and self.chance(0.3))
+        if static and variant == 'cross' and 'cross-static' in self.avoid:
+            static = False
         return {'op': 'symlink', 'acct': acct, 'c': c,
                 'o': self.object_name(), 'target': target,
-                'static': variant.startswith('static') or (
-                    variant == 'cross' and self.chance(0.3)),
-                'headers': h}
+                'static': static, 'headers': h}
 
     def op_symlink_ct(self, race):
         links = self._objects(('symlink',))

@@ -26,6 +26,8 @@ SIGNATURES = (
     ('last-item-delete-withheld', None, r'origin listing is empty'),
     ('versions-enabled-false-not-carried', None,
      r"x-versions-enabled: origin 'False', destination None"),
+    ('metadata-posted-on-every-run', 'I3',
+     r'touched the destination: [^(]*POST /v1/[^/ ]+/[^/ ]+/[^ ;]+ 202'),
     ('versioning-guard-writes-on-quiet-run', 'I3',
      r'touched the destination: POST /v1/[^/ ]+/[^/ ]+ 20\d'),
     ('expiring-post-skipped', None, r'x-delete-at: origin'),

@@ -35,6 +35,7 @@ Which sequences run:
 Sequence logs and a summary line per sequence go to
 ``SWIFTSYNC_MODEL_OUT`` (default: ``model-runs`` next to the clusters).
 """
+import collections
 import json
 import os
 import random
@@ -50,15 +51,19 @@ from tests.functional.faultproxy import Fault, FaultProxy
 from tests.functional.mirror import check_mirror
 from tests.functional.swiftapi import Admin
 
+import saio  # noqa: E402  (tools/, on sys.path by conftest)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEEDS_FILE = os.path.join(HERE, 'model_seeds.txt')
 CASES_DIR = os.path.join(HERE, 'model_cases')
 EXPIRY_MARGIN = 60
 P_SYNC = 0.12
+LOG_PAUSE = 0.3     # proxies log a request just after answering it
+BUDGET_OPS = 14
 SYNC_MODES = (('normal', 50), ('fault', 25), ('race', 12), ('hook', 13))
 EXIT_CODES = (0, 1, 2, 3)
 # What a step records about its outcome (dropped when it is replayed).
-OUTCOME_KEYS = ('status', 'rcs', 'injected', 'fired')
+OUTCOME_KEYS = ('status', 'rcs', 'injected', 'fired', 'most_sent')
 
 
 # --- which sequences -----------------------------------------------------
@@ -91,7 +96,7 @@ def regression_seeds():
                 continue
             version = int(fields[1].lstrip('v')) if len(fields) > 1 \
                 else mdl.GENERATOR_VERSION
-            ops = int(fields[2]) if len(fields) > 2 else 14
+            ops = int(fields[2]) if len(fields) > 2 else BUDGET_OPS
             avoid = [f for field in fields[3:] if field.startswith('avoid=')
                      for f in field[6:].split(',') if f]
             seed = int(fields[0])
@@ -100,9 +105,14 @@ def regression_seeds():
 
 
 def regression_cases():
-    if not os.path.isdir(CASES_DIR):
-        return []
-    return sorted(f for f in os.listdir(CASES_DIR) if f.endswith('.json'))
+    """model_cases/*.json (minimal sequences, one per divergence) and
+    model_cases/found/*.json (the whole logs of the fuzz sequences that
+    found them), relative paths."""
+    out = []
+    for root, _dirs, files in os.walk(CASES_DIR):
+        out.extend(os.path.relpath(os.path.join(root, f), CASES_DIR)
+                   for f in files if f.endswith('.json'))
+    return sorted(out)
 
 
 def avoided():
@@ -114,7 +124,7 @@ def avoided():
 
 def budget_seeds():
     """The budget, less the seeds the regression list runs anyway."""
-    ops = int(os.environ.get('SWIFTSYNC_MODEL_OPS') or 14)
+    ops = int(os.environ.get('SWIFTSYNC_MODEL_OPS') or BUDGET_OPS)
     known = {(seed, ops) for seed, version, n, avoid, _c in
              regression_seeds()
              if version == mdl.GENERATOR_VERSION and n == ops and not avoid}
@@ -145,6 +155,25 @@ def _logged_path(rec):
     return urllib.parse.unquote(path)
 
 
+def swsync_requests(cluster, mark):
+    """The requests swsync sent to a cluster's proxy since ``mark`` (by
+    user agent: the checker's and the model's own requests, and their log
+    lines written late, are not swsync's)."""
+    with open(cluster.access_log, 'rb') as f:
+        f.seek(mark)
+        data = f.read()
+    out = []
+    for line in data.decode('utf-8', 'replace').splitlines():
+        rec = saio.parse_access_line(line)
+        if rec is None or rec['source'] != '-':
+            continue
+        fields = line.split()
+        agent = fields[fields.index(rec['method']) + 5]
+        if agent.startswith('swsync'):
+            out.append(rec)
+    return out
+
+
 def _path_parts(rec):
     """(account, container, object) of a logged request path."""
     path = _logged_path(rec)
@@ -156,7 +185,7 @@ class Sequence:
     """One seeded (or replayed) sequence of operations and sync runs."""
 
     def __init__(self, origin, destination, tmp, out_dir, label, seed,
-                 n_ops=14, steps=None, prefix='m', avoid=()):
+                 n_ops=BUDGET_OPS, steps=None, prefix='m', avoid=()):
         self.origin, self.destination = origin, destination
         self.tmp, self.out_dir, self.label = tmp, out_dir, label
         self.seed, self.n_ops, self.replay = seed, n_ops, steps
@@ -175,7 +204,6 @@ class Sequence:
                       'objects_compared': 0, 'tolerated': {},
                       'exit_codes': {}, 'swsync_seconds': 0.0,
                       'check_seconds': 0.0}
-        self.current = None
         self.violations = []
         self.started = time.time()
 
@@ -201,7 +229,6 @@ class Sequence:
             self.save()
 
     def step(self, op):
-        self.current = op
         self.log.append(op)
         if op['op'] == 'sync':
             getattr(self, 'sync_' + op['mode'])(op)
@@ -291,8 +318,9 @@ class Sequence:
             thread.join(120)
         run.start, run.end, run.what = start, time.time(), what
         self.stats['swsync_seconds'] += run.end - start
-        run.requests = (sh.wait_for_log(self.origin, marks[0]),
-                        sh.wait_for_log(self.destination, marks[1], 0))
+        time.sleep(LOG_PAUSE)
+        run.requests = (swsync_requests(self.origin, marks[0]),
+                        swsync_requests(self.destination, marks[1]))
         self.runs.append(run)
         self.stats['runs'] += 1
         codes = self.stats['exit_codes']
@@ -310,10 +338,17 @@ class Sequence:
     def sync_fault(self, step):
         proxies = [None, None]
         injected = []
+        attempts = collections.Counter()
+
+        def counted(rule):
+            def count(method, path, query):
+                attempts[method, path, tuple(sorted(query.items()))] += 1
+                return rule(method, path, query)
+            return count
         with FaultProxy(self.origin.proxy_port,
-                        self.fault_rule(step, 0)) as op, \
+                        counted(self.fault_rule(step, 0))) as op, \
                 FaultProxy(self.destination.proxy_port,
-                           self.fault_rule(step, 1)) as dp:
+                           counted(self.fault_rule(step, 1))) as dp:
             if step['side'] in ('origin', 'both'):
                 proxies[0] = op
             if step['side'] in ('destination', 'both'):
@@ -323,6 +358,12 @@ class Sequence:
             injected = op.injected + dp.injected
         step['injected'] = len(injected)
         self.stats['faults_injected'] += len(injected)
+        if attempts:
+            # Informational: the most times one identical request was
+            # sent (retries=2 allows 3 per request).
+            (method, path, _q), n = attempts.most_common(1)[0]
+            step['most_sent'] = [n, method, path]
+            self.stats['most_sent'] = max(self.stats.get('most_sent', 0), n)
         self.checkpoint(run)
         self.quiet_pair(step)
 
@@ -345,7 +386,7 @@ class Sequence:
             for r in rules:
                 if r.get('times', 1) > 0 and r.get('method', method) == \
                         method and r.get('level', level) == level and \
-                        path.endswith('/' + r.get('name', '')):
+                        ('name' not in r or path.endswith('/' + r['name'])):
                     r['times'] = r.get('times', 1) - 1
                     if r.get('fault') == 'truncate':
                         return Fault(truncate=True)
@@ -648,17 +689,20 @@ def test_model_regression_seed(origin, destination, tmp_path, out_dir,
 
 @pytest.mark.parametrize('case', regression_cases())
 def test_model_regression_case(origin, destination, tmp_path, out_dir, case):
+    """An exact operation sequence, replayed as-is (its comment says what
+    it found)."""
     with open(os.path.join(CASES_DIR, case)) as f:
         doc = json.load(f)
     _run(origin, destination, tmp_path, out_dir,
-         'case-' + case[:-5], doc['seed'], steps=doc['steps'],
-         prefix='j%s' % case.split('-')[0][:12].replace('_', ''))
+         'case-' + case[:-5].replace('/', '-'), doc['seed'],
+         steps=doc['steps'],
+         prefix='j%d' % regression_cases().index(case))
 
 
 @pytest.mark.parametrize('seed', budget_seeds())
 def test_model_budget(origin, destination, tmp_path, out_dir, seed):
     _run(origin, destination, tmp_path, out_dir, 'budget-%d' % seed, seed,
-         n_ops=int(os.environ.get('SWIFTSYNC_MODEL_OPS') or 14))
+         n_ops=int(os.environ.get('SWIFTSYNC_MODEL_OPS') or BUDGET_OPS))
 
 
 @pytest.mark.parametrize('seed', fuzz_seeds())
