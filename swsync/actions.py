@@ -328,16 +328,43 @@ class Actions:
         return target['x-manifest-etag']
 
     def link_broken_on_origin(self, task):
-        """Does the origin refuse to serve this static link (its target
-        changed since the link was made)? Such a link cannot be written
-        on the destination."""
+        """Does the origin itself fail to serve this static link (its
+        target changed since the link was made, 409, or was deleted)?
+        Such a link cannot be written on the destination."""
         query = {k: v for k, v in read_query(task.origin, head=True).items()
                  if k == 'version-id'}
         try:
-            self.origin.head_object(task.account, task.container, task.name,
-                                    query=query)
+            followed = self.origin.head_object(
+                task.account, task.container, task.name, query=query)
         except SwiftError as exc:
             return exc.status == 409
+        if followed is not None:
+            return False
+        # 404 following the link: the target is gone if the link is there
+        return self.head_origin(task) is not None
+
+    def manifest_broken_on_origin(self, task):
+        """Does the origin SLO manifest reference a segment that is gone
+        from the origin (the origin cannot serve it either)? Such a
+        manifest cannot be written on the destination."""
+        with self.origin.get_object(task.account, task.container, task.name,
+                                    query=read_query(task.origin)) as resp:
+            if resp is None:
+                return False
+            try:
+                segments = json.loads(resp.raw.read(decode_content=False))
+            except (ValueError, *BODY_ERRORS):
+                return False
+        for segment in segments if isinstance(segments, list) else []:
+            path = segment.get('path') if isinstance(segment, dict) else None
+            if not path:
+                continue
+            container, _sep, obj = path.lstrip('/').partition('/')
+            if self.origin.head_object(
+                    task.account, urllib.parse.unquote(container),
+                    urllib.parse.unquote(obj),
+                    query={'multipart-manifest': 'get'}) is None:
+                return True
         return False
 
     # --- refresh ---------------------------------------------------------
@@ -355,8 +382,16 @@ class Actions:
         # metadata, X-Delete-At included, so the copy expires with it.
         if self._expires_soon(headers, margin=POST_EXPIRY_MARGIN):
             return Outcome.OBJECTS_EXPIRING, None
+        origin_link = None
+        if 'x-symlink-target' in headers:
+            mapped = dict(headers)
+            target_account = headers.get('x-symlink-target-account') or \
+                task.account
+            mapped['x-symlink-target-account'] = self.dest.account_map.get(
+                target_account, target_account)
+            origin_link = decide.link_path(mapped, task.account)
         decision = decide.after_refresh(headers, task.origin, task.dest,
-                                        self.settle)
+                                        self.settle, origin_link)
         if decision.action == decide.SKIP:
             return Outcome.OBJECTS_UNCHANGED, None
         if decision.action == decide.COPY:

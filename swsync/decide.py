@@ -228,23 +228,39 @@ def head_kind(headers: Headers) -> str:
     return PLAIN
 
 
+def link_path(headers: Headers, account: str) -> str:
+    """The ``/v1/<account>/<container>/<object>`` a symlink's own headers
+    point at (its target account, if any, already mapped), unquoted as
+    listings' ``symlink_path`` values are compared."""
+    target = urllib.parse.unquote(headers.get('x-symlink-target', ''))
+    account = headers.get('x-symlink-target-account') or account
+    return '/v1/%s/%s' % (account, target)
+
+
 def after_refresh(headers: Headers, origin: Row, dest: Row,
-                  settle: float = 2.0) -> Decision:
+                  settle: float = 2.0,
+                  origin_link: str | None = None) -> Decision:
     """The decision once the origin object was read (HEAD): COPY, SKIP,
     or REFRESH meaning "POST the metadata just read".
 
     ``headers`` are the origin object's own headers (``symlink=get``; for
     an SLO without ``multipart-manifest=get``, so Etag is the SLO etag and
-    Content-Type its own). A symlink is always written again: its target
-    and metadata are carried by one zero-byte PUT, as cheap as comparing
-    them. A different kind or content means COPY. Otherwise the row,
+    Content-Type its own). A symlink pointing where the destination's
+    points (``origin_link``, its target path with the account mapped) gets
+    its metadata and content type by a POST (it applies to the link
+    itself); one pointing elsewhere is written again. A different kind
+    or content means COPY. Otherwise the row,
     completed with what the HEAD showed (a manifest listed without
     ``slo_etag``), goes through the listing rule again: a legacy manifest
     that is in sync is skipped rather than posted on every run.
     """
     kind = head_kind(headers)
     if kind == SYMLINK:
-        return Decision(COPY, 'symlink re-written with its metadata')
+        d_link = dest.get('symlink_path')
+        if d_link and not is_versioned(dest) and origin_link and \
+                urllib.parse.unquote(d_link) == origin_link:
+            return Decision(REFRESH, 'symlink metadata from the origin')
+        return Decision(COPY, 'symlink re-written')
     d_kind = object_kind(dest)
     if is_versioned(dest):
         d_kind = SLO if 'slo_etag' in dest else PLAIN

@@ -10,6 +10,8 @@ the origin is never written half-way, and a static link that its origin
 no longer serves (its target changed) is a warning, as it cannot be
 written anywhere.
 """
+import time
+
 from swsync import decide
 from swsync import green
 from swsync.client.errors import SyncError, TargetsMissing
@@ -17,6 +19,7 @@ from swsync.outcomes import Outcome
 from swsync.tasks import guarded
 
 _NOT_YET = object()     # a deferred write whose targets are still missing
+PATIENCE_PAUSE = 5.0
 
 
 class DeferredWrites:
@@ -26,11 +29,15 @@ class DeferredWrites:
     write starts, and what is left only releases its container settings.
     """
 
-    def __init__(self, actions, report, pool, is_stopping):
+    def __init__(self, actions, report, pool, is_stopping, patience=0.0):
         self.actions = actions
         self.report = report
         self.pool = pool
         self.is_stopping = is_stopping
+        # A sharded run: segments and link targets may be another shard's
+        # to copy; what still fails at the end is tried again for this
+        # many seconds before it is reported.
+        self.patience = patience
         self.end_of_run = []
 
     @staticmethod
@@ -43,8 +50,25 @@ class DeferredWrites:
         """Write ``tasks`` (an account's, or with ``final`` the run's
         leftovers); what still fails goes to the end of the run, or is
         reported when ``final``."""
-        pending = list(tasks)
+        pending = self._passes(list(tasks))
         del tasks[:]
+        if final and pending and self.patience:
+            deadline = time.monotonic() + self.patience
+            while pending and not self.is_stopping() and \
+                    time.monotonic() < deadline:
+                green.sleep(min(PATIENCE_PAUSE, self.patience))
+                pending = self._passes(pending)
+        if not final:
+            self.end_of_run.extend(pending)
+            return
+        for task in pending:
+            if self.is_stopping():
+                self._done(task)
+            else:
+                guarded(self.report, task.scope, self._give_up, task)
+
+    def _passes(self, pending):
+        """Passes over ``pending`` while one makes progress; what is left."""
         while pending and not self.is_stopping():
             failed = []
             group = green.TaskGroup(self.pool)
@@ -55,14 +79,7 @@ class DeferredWrites:
             pending = failed
             if not progress:
                 break
-        if not final:
-            self.end_of_run.extend(pending)
-            return
-        for task in pending:
-            if self.is_stopping():
-                self._done(task)
-            else:
-                guarded(self.report, task.scope, self._give_up, task)
+        return pending
 
     def write_end_of_run(self):
         self.write(self.end_of_run, final=True)
@@ -86,12 +103,19 @@ class DeferredWrites:
 
     def _give_up(self, task):
         try:
-            if decide.object_kind(task.origin or {}) != decide.SLO and \
-                    self.actions.link_broken_on_origin(task):
+            if decide.object_kind(task.origin or {}) == decide.SLO:
+                if self.actions.manifest_broken_on_origin(task):
+                    self.report.warn(task.scope, 'SLO manifest not written: '
+                                     'a segment it lists is gone from the '
+                                     'origin, which cannot serve it either')
+                    self.report.count(Outcome.BROKEN_ON_ORIGIN)
+                    return
+            elif self.actions.link_broken_on_origin(task):
                 self.report.warn(task.scope, 'static symlink not written: '
                                  'the origin does not serve it either (its '
-                                 'target changed since the link was made)')
-                self.report.count(Outcome.LINKS_BROKEN_ON_ORIGIN)
+                                 'target changed or was deleted since the '
+                                 'link was made)')
+                self.report.count(Outcome.BROKEN_ON_ORIGIN)
                 return
             raise SyncError('not written (segments or link target missing?)'
                             ': %s' % task.failure)

@@ -18,7 +18,7 @@ class Outcome(str, enum.Enum):
     OBJECTS_VANISHED = 'objects_vanished'
     OBJECTS_EXPIRING = 'objects_expiring'
     DELETE_MARKERS_IGNORED = 'delete_markers_ignored'
-    LINKS_BROKEN_ON_ORIGIN = 'links_broken_on_origin'
+    BROKEN_ON_ORIGIN = 'broken_on_origin'    # a link or manifest
     DELETES_SKIPPED_ORIGIN_EXISTS = 'deletes_skipped_origin_exists'
     TIMESTAMPS_NOT_APPLIED = 'timestamps_not_applied'
     # containers
@@ -28,6 +28,7 @@ class Outcome(str, enum.Enum):
     CONTAINERS_DELETED = 'containers_deleted'
     CONTAINERS_VANISHED = 'containers_vanished'
     CONTAINERS_OUT_OF_SCOPE = 'containers_out_of_scope'
+    CONTAINERS_OTHER_SHARDS = 'containers_other_shards'
     CONTAINER_SETTINGS_SET = 'container_settings_set'
     CONTAINER_DELETES_SKIPPED_ORIGIN_EXISTS = \
         'container_deletes_skipped_origin_exists'

@@ -42,8 +42,9 @@ EXCEPTIONS = {
     'expiring': 'objects expiring within the margin or expired are not '
                 'carried',
     'sync-settings': 'container sync settings are not carried',
-    'broken-links': 'a static link its origin does not serve (409) cannot '
-                    'be written',
+    'broken-on-origin': 'a static link or SLO manifest its origin does not '
+                        'serve (target changed or deleted, segment deleted) '
+                        'cannot be written',
 }
 
 MD5_EMPTY = hashlib.md5(b'', usedforsecurity=False).hexdigest()
@@ -276,15 +277,34 @@ class Verifier:
         if delete_at and float(delete_at) <= time.time() + \
                 self.expiry_margin:
             return self.tolerate('expiring')
+        if self._broken_on_origin(account, container, row, headers):
+            return self.tolerate('broken-on-origin')
+        self.differ(scope, 'missing on the destination')
+
+    def _broken_on_origin(self, account, container, row, headers):
+        """A static link whose target the origin cannot serve (changed:
+        409; deleted: 404), or an SLO manifest with a segment gone."""
         if 'x-symlink-target-etag' in headers:
             try:
-                self._head(self.origin, account, container, row,
-                           follow=True)
+                return self._head(self.origin, account, container, row,
+                                  follow=True) is None
             except SyncError as exc:
                 if getattr(exc, 'status', None) == 409:
-                    return self.tolerate('broken-links')
+                    return True
                 raise
-        self.differ(scope, 'missing on the destination')
+        if headers.get('x-static-large-object', '').lower() == 'true':
+            for segment in self._segments(self.origin, account, container,
+                                          row) or []:
+                path = segment.get('path')
+                if not path:
+                    continue
+                seg_container, _s, obj = path.lstrip('/').partition('/')
+                if self.origin.head_object(
+                        account, urllib.parse.unquote(seg_container),
+                        urllib.parse.unquote(obj),
+                        query={'multipart-manifest': 'get'}) is None:
+                    return True
+        return False
 
     def _dest_only(self, account, container, row):
         if self._head(self.dest, account, container, row) is None:

@@ -50,9 +50,10 @@ TOLERATED = [
                     'although listed) is absent on both sides.'),
     Tolerance('E6', 'Container sync settings (X-Container-Sync-To/-Key) '
                     'are not carried.'),
-    Tolerance('E7', 'A static symlink that no longer matches its target '
-                    'on the origin (origin GET answers 409) may be absent '
-                    'on the destination.'),
+    Tolerance('E7', 'A static symlink or SLO manifest that the origin '
+                    'itself does not serve (a link whose target changed, '
+                    '409, or was deleted, 404; a manifest whose segment was '
+                    'deleted) may be absent on the destination.'),
 ]
 TOLERATED_KEYS = frozenset(t.key for t in TOLERATED)
 
@@ -147,6 +148,15 @@ class Side:
             self._served = (status, hashlib.md5(body).hexdigest(),
                             {k.lower(): v for k, v in r.headers.items()})
         return self._served
+
+
+def broken_on_origin(o):
+    """E7: the origin cannot serve this static link or SLO manifest."""
+    if SYMLINK_ETAG in o.headers:
+        return o.served()[0] in (404, 409)
+    if (o.headers.get('x-static-large-object') or '').lower() == 'true':
+        return o.served()[0] != 200
+    return False
 
 
 class MirrorChecker:
@@ -257,7 +267,7 @@ class MirrorChecker:
                 return
             # A quiet rerun may still touch these (I3 exemptions).
             if delete_at and float(delete_at) <= self.deadline or \
-                    SYMLINK_ETAG in o.headers and o.served()[0] == 409:
+                    broken_on_origin(o):
                 with self._lock:
                     self.exempt.add(where)
         if d_row is not None:
@@ -294,7 +304,7 @@ class MirrorChecker:
         if history_archive and o.row.get('content_type') == DELETE_MARKER:
             self.tolerate('E4')
             return
-        if SYMLINK_ETAG in o.headers and o.served()[0] == 409:
+        if broken_on_origin(o):
             self.tolerate('E7', where)
             return
         self.diff(where, 'object missing on destination%s (origin: %s)' % (

@@ -218,8 +218,10 @@ def test_nested_slo_written_after_its_sub_manifest(world, origin, dest):
     assert dest.obj(ACCOUNT, 'c', 'b-inner').slo == inner
 
 
-def test_slo_with_segments_missing_everywhere_is_reported_once(
+def test_slo_with_segments_missing_everywhere_is_a_warning_once(
         world, origin, dest):
+    """The origin cannot serve it either (a documented exception): a
+    warning, not an error that would fail every night."""
     origin.add_account(ACCOUNT)
     origin.add_container(ACCOUNT, 'c')
     broken = [{'path': '/segs/nowhere', 'etag': fakes.md5(b'x'),
@@ -231,7 +233,26 @@ def test_slo_with_segments_missing_everywhere_is_reported_once(
     report = fakes.run_sync(origin, dest)
 
     assert dest.names(ACCOUNT, 'c') == ['fine']
-    assert [e['scope'] for e in report.errors] == ['AUTH_a/c/broken']
+    assert [w['scope'] for w in report.warnings] == ['AUTH_a/c/broken']
+    assert report.counts['broken_on_origin'] == 1
+    assert report.exit_code == 0
+
+
+def test_slo_refused_for_a_segment_present_on_the_origin_is_an_error(
+        world, origin, dest):
+    data = b'segment'
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_object(ACCOUNT, 'c', 'seg', data)
+    origin.add_object(ACCOUNT, 'c', 'slo', slo=[
+        {'path': '/c/seg', 'etag': fakes.md5(data), 'size_bytes': 7}])
+    dest.add_account(ACCOUNT)
+    dest.add_container(ACCOUNT, 'c')
+    dest.fail_requests[('PUT', dest.path(ACCOUNT, 'c', 'seg'))] = 503
+    world.advance(100)
+    report = fakes.run_sync(origin, dest, retries=0)
+    assert sorted(e['scope'] for e in report.errors) == [
+        'AUTH_a/c/seg', 'AUTH_a/c/slo']
     assert report.exit_code == 1
 
 
