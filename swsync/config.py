@@ -238,6 +238,37 @@ RUN_LIMIT_OPTS = [
                     'item for minutes. 0: never.'),
 ]
 
+SHARD_OPTS = [
+    cfg.IntOpt('shard_count', default=1, min=1,
+               help='Split a run over this many processes (shards), on one '
+                    'host or many, with no coordinator: each walks every '
+                    'account listing and does its own part (see README, '
+                    '"Large clusters"). Also --shard I/N.'),
+    cfg.IntOpt('shard_index', min=0,
+               help='This process\'s shard, 0 to shard_count - 1. Default: '
+                    'the JOB_COMPLETION_INDEX environment variable '
+                    '(Kubernetes Indexed Jobs), else 0.'),
+    cfg.StrOpt('run_id',
+               help='The same identifier for every shard of one run (all '
+                    'shards must split big containers the same way); '
+                    'required with shard_count > 1. Default: the '
+                    'SWSYNC_RUN_ID environment variable.'),
+    cfg.IntOpt('split_threshold', default=1000000, min=2,
+               help='A container walked whole whose origin listing has at '
+                    'least this many objects is split into name ranges for '
+                    'the next sharded runs.'),
+    cfg.IntOpt('split_size', default=250000, min=1,
+               help='Objects per name range of a split container.'),
+    cfg.StrOpt('state_container', default='swsync_state',
+               help='Container, in the destination reseller admin\'s own '
+                    'account, where sharded runs keep the name ranges of '
+                    'split containers. Never synced or deleted by swsync.'),
+    cfg.FloatOpt('shard_wait', default=120.0, min=0.0,
+                 help='A sharded run: SLO manifests and static links whose '
+                      'segments or targets are another shard\'s to copy are '
+                      'tried again for this many seconds at the end.'),
+]
+
 # Command-line options of both commands (sync and verify).
 CLI_OPTS = [
     cfg.StrOpt('report', help='Write a JSON run report to this file '
@@ -264,6 +295,14 @@ SYNC_CLI_OPTS = [
                          'Repeatable.'),
     cfg.StrOpt('max-deletes', dest='cli_max_deletes', metavar='N',
                help='[sync] max_deletes for this run.'),
+    cfg.StrOpt('shard', metavar='I/N',
+               help='Run shard I of N (shard_index, shard_count).'),
+    cfg.StrOpt('shard-index', dest='cli_shard_index', metavar='I',
+               help='[sync] shard_index for this run.'),
+    cfg.StrOpt('shard-count', dest='cli_shard_count', metavar='N',
+               help='[sync] shard_count for this run.'),
+    cfg.StrOpt('run-id', dest='cli_run_id', metavar='ID',
+               help='[sync] run_id for this run.'),
     cfg.BoolOpt('daemon', default=False,
                 help='Run a pass every [DEFAULT] interval seconds until '
                      'SIGTERM, instead of one pass.'),
@@ -276,7 +315,8 @@ def list_opts():
             ('destination', copy.deepcopy(DEST_OPTS)),
             ('origin_identity', identity_opts()),
             ('destination_identity', identity_opts()),
-            ('sync', copy.deepcopy(SYNC_OPTS + RUN_LIMIT_OPTS)),
+            ('sync', copy.deepcopy(SYNC_OPTS + RUN_LIMIT_OPTS +
+                                   SHARD_OPTS)),
             ('DEFAULT', copy.deepcopy(DAEMON_OPTS + metrics.OPTS))]
 
 
@@ -285,14 +325,18 @@ def register(conf):
     conf.register_opts(DEST_OPTS, group='destination')
     for group in IDENTITY_GROUPS.values():
         conf.register_opts(identity_opts(), group=group)
-    conf.register_opts(SYNC_OPTS + RUN_LIMIT_OPTS, group='sync')
+    conf.register_opts(SYNC_OPTS + RUN_LIMIT_OPTS + SHARD_OPTS,
+                       group='sync')
     conf.register_opts(DAEMON_OPTS + metrics.OPTS)
     conf.register_cli_opts(CLI_OPTS)
 
 
 CLI_OVERRIDES = {'cli_accounts': 'accounts',
                  'cli_object_workers': 'object_workers',
-                 'cli_max_deletes': 'max_deletes'}
+                 'cli_max_deletes': 'max_deletes',
+                 'cli_run_id': 'run_id',
+                 'cli_shard_index': 'shard_index',
+                 'cli_shard_count': 'shard_count'}
 
 
 def apply_cli_overrides(conf):
@@ -303,7 +347,7 @@ def apply_cli_overrides(conf):
         value = getattr(conf, cli_name, None)
         if value is None:
             continue
-        if name != 'accounts':
+        if name not in ('accounts', 'run_id'):
             opt = conf._get_opt_info(name, 'sync')['opt']
             try:
                 value = opt.type(value)
@@ -311,6 +355,31 @@ def apply_cli_overrides(conf):
                 raise ConfigError('bad value for --%s: %r is not %s' % (
                     name.replace('_', '-'), value, opt.type))
         conf.set_override(name, value, group='sync')
+
+
+def shard(conf, environ=os.environ):
+    """This process's ``shards.Shard`` and the run id: from --shard, the
+    [sync] options, or the environment (Kubernetes Indexed Jobs set
+    JOB_COMPLETION_INDEX)."""
+    from swsync import shards
+    if getattr(conf, 'shard', None):
+        shard = shards.parse(conf.shard)
+    else:
+        index = conf.sync.shard_index
+        if index is None:
+            text = environ.get('JOB_COMPLETION_INDEX', '0')
+            if not text.isdigit():
+                raise ConfigError('JOB_COMPLETION_INDEX %r is not a shard '
+                                  'index' % text)
+            index = int(text)
+        shard = shards.Shard(index, conf.sync.shard_count)
+    run_id = conf.sync.run_id or environ.get('SWSYNC_RUN_ID')
+    if shard.sharded and not run_id:
+        raise ConfigError('a sharded run needs a run id shared by all its '
+                          'shards: [sync] run_id, --run-id, or the '
+                          'SWSYNC_RUN_ID environment variable (e.g. the '
+                          'date, or the Kubernetes Job\'s uid)')
+    return shard, run_id
 
 
 def validate(conf):

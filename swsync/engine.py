@@ -23,6 +23,7 @@ from swsync import listing
 from swsync import safety
 from swsync.actions import Actions, Planner
 from swsync.deferred import DeferredWrites
+from swsync.partition import WHOLE, Partition
 from swsync.policies import StoragePolicies
 from swsync.scope import ContainerScope
 from swsync.discovery import unused_account
@@ -40,7 +41,7 @@ class Syncer:
     """One run: the destination made to mirror the origin."""
 
     def __init__(self, conf, origin, dest, report, dry_run=False,
-                 approvals=None, plan_stream=None):
+                 approvals=None, plan_stream=None, partition=None):
         self.conf = conf.sync
         self.origin = origin
         self.dest = dest
@@ -63,12 +64,17 @@ class Syncer:
                                    **kwargs)
         else:
             self.actions = Actions(origin, dest, **kwargs)
-        self.scope = ContainerScope(self.conf.include_containers,
-                                    self.conf.exclude_containers)
+        self.partition = partition or Partition()
+        exclude = list(self.conf.exclude_containers)
+        if self.partition.store is not None:
+            # swsync's own state, in the destination admin's account
+            exclude.append('%s/%s' % (self.partition.store.account,
+                                      self.partition.store.container))
+        self.scope = ContainerScope(self.conf.include_containers, exclude)
         self.stopping = False
-        self.deferred = DeferredWrites(self.actions, report,
-                                       self.object_pool,
-                                       lambda: self.stopping)
+        self.deferred = DeferredWrites(
+            self.actions, report, self.object_pool, lambda: self.stopping,
+            patience=self.conf.shard_wait if self.partition.sharded else 0)
 
     def apply_limits(self, origin_info, dest_info):
         """Take what both clusters accept from their /info: page size,
@@ -112,9 +118,10 @@ class Syncer:
                                  'needed: nothing of this scope was '
                                  'withheld')
 
-    def _open(self, side, account, container=None):
+    def _open(self, side, account, container=None, name_range=None):
         return listing.open_listing(side, side.path(account, container),
-                                    self.limit, missing_ok=True)
+                                    self.limit, missing_ok=True,
+                                    name_range=name_range)
 
     # --- accounts --------------------------------------------------------
     def sync_account(self, account):
@@ -126,13 +133,16 @@ class Syncer:
             unused_account(o_headers) and
             not hdrs.account_metadata(o_headers))
         d_headers, d_rows = self._open(self.dest, account)
+        owner = self.partition.owns_account(account)
         if missing:
             o_rows = iter(())
         else:
             # Without account_autocreate the destination account must be
-            # created before the first write into it.
+            # created before the first write into it (by any shard: it
+            # is idempotent, and they all write into it).
             if d_headers is None and self.actions.ensure_account(account):
                 self.report.count(Outcome.ACCOUNTS_CREATED)
+        if not missing and owner:
             update = hdrs.metadata_update(
                 hdrs.account_metadata(o_headers),
                 hdrs.account_metadata(d_headers or {}))
@@ -152,6 +162,8 @@ class Syncer:
             self.report.error(account, 'container listing incomplete, no '
                               'container deleted: %s' % result.error)
         self.deferred.write(deferred)
+        if not owner:
+            return      # the account's own work is another shard's
         if missing and not result.dest_only:
             self.report.warn(account, 'the account does not exist on the '
                              'origin: nothing to sync (a typo in '
@@ -184,19 +196,30 @@ class Syncer:
         return True
 
     # --- containers ------------------------------------------------------
-    def sync_container(self, account, container, dest_exists, deferred):
+    def sync_container(self, account, container, dest_exists, deferred,
+                       name_range=WHOLE):
+        """One container, or one name range of it (a sharded run)."""
         problem = limits_mod.container_problem(container,
                                                self.actions.dest_limits)
         if problem:
             raise SyncError(problem)
-        o_headers, o_rows = self._open(self.origin, account, container)
+        since = self.report.mark()
+        o_headers, o_rows = self._open(self.origin, account, container,
+                                       name_range)
         if o_headers is None:
             self.report.count(Outcome.CONTAINERS_VANISHED)
             return
         d_headers, d_rows = (None, iter(()))
         if dest_exists:
-            d_headers, d_rows = self._open(self.dest, account, container)
+            d_headers, d_rows = self._open(self.dest, account, container,
+                                           name_range)
         o_settings, o_meta = lifts.split(hdrs.container_metadata(o_headers))
+        if name_range != WHOLE and lifts.restricting(o_settings):
+            raise SyncError('a split container cannot have versioning or '
+                            'quota settings (they are lifted and restored '
+                            'around writes, which ranges written by several '
+                            'shards would race): remove its ranges from the '
+                            'state container to walk it whole')
         policy = self.policies.for_origin(o_headers.get('x-storage-policy'))
         if d_headers is None:
             create = dict(o_meta)
@@ -218,11 +241,17 @@ class Syncer:
         settings = lifts.ContainerSettings(self.actions, self.restorer,
                                            account, container, o_settings,
                                            d_settings)
-        self.sync_objects(account, container, o_rows, d_rows, settings,
-                          deferred)
+        collector = None
+        if not lifts.restricting(o_settings):
+            collector = self.partition.collector(name_range)
+        complete = self.sync_objects(account, container, o_rows, d_rows,
+                                     settings, deferred, collector=collector)
         if settings.finish():
             self.report.count(Outcome.CONTAINER_SETTINGS_SET)
         self.report.count(Outcome.CONTAINERS)
+        if complete and not self.report.problems_under(
+                '%s/%s' % (account, container), since):
+            self.partition.maybe_record(account, container, collector)
 
     def delete_container(self, account, container):
         """Empty and delete a destination container gone from the origin.
@@ -260,13 +289,13 @@ class Syncer:
 
     # --- objects ---------------------------------------------------------
     def sync_objects(self, account, container, o_rows, d_rows, settings,
-                     deferred, origin_gone=False):
+                     deferred, origin_gone=False, collector=None):
         """March one container's listings and act; True when its
         deletions (if any) were carried out."""
         scope = '%s/%s' % (account, container)
         group = green.TaskGroup(self.object_pool)
         visitor = ObjectVisitor(self, account, container, settings, group,
-                                deferred)
+                                deferred, collector)
         result = listing.march(o_rows, d_rows, visitor)
         group.wait()
         if result.error:

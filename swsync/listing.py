@@ -22,8 +22,8 @@ class Lister(Protocol):
     """What ``open_listing`` needs of a cluster (``swift.Cluster``)."""
 
     def list_page(self, path: str, marker: str, limit: int,
-                  missing_ok: bool = False) -> Page:
-        ...
+                  missing_ok: bool = False, **bounds: str) -> Page:
+        """One page; ``bounds`` may hold an ``end_marker``."""
 
 
 class Visitor(Protocol):
@@ -37,7 +37,7 @@ class Visitor(Protocol):
 
 
 def iter_pages(fetch_page: Callable[[str, int], Page], limit: int,
-               prefetch: bool = True) -> Iterator[Page]:
+               prefetch: bool = True, start: str = '') -> Iterator[Page]:
     """Yield (headers, rows) pages until the listing ends.
 
     ``fetch_page(marker, limit)`` returns (headers, rows). A page shorter
@@ -45,6 +45,7 @@ def iter_pages(fetch_page: Callable[[str, int], Page], limit: int,
     containers fill pages across shards and fail whole rather than return
     a short page). The next page is fetched while the caller works on the
     current one. Raises ListingError if a page does not advance the marker.
+    ``start``: list the names after it only (a name range's lower bound).
     """
     asked = [limit]
 
@@ -61,7 +62,7 @@ def iter_pages(fetch_page: Callable[[str, int], Page], limit: int,
             asked[0] = used = exc.maximum
             return fetch_page(marker, used), used
 
-    marker = ''
+    marker = start
     pending = None
     while True:
         if pending is not None:
@@ -127,19 +128,23 @@ def merge_by_name(origin: Iterator[Row], dest: Iterator[Row]
 
 
 def open_listing(side: Lister, path: str, limit: int,
-                 missing_ok: bool = False
+                 missing_ok: bool = False, name_range: tuple | None = None
                  ) -> tuple[Headers | None, Iterator[Row]]:
     """(headers, rows) of one account or container listing on ``side``.
 
     The first page is read now, because its headers carry the account or
     container metadata; the rows are a generator over all pages that
     holds one page at a time. Headers are None (and rows empty) when the
-    listing answered 404 and ``missing_ok``.
+    listing answered 404 and ``missing_ok``. ``name_range`` (lower,
+    upper): only the names after ``lower`` and up to ``upper`` included
+    (either may be None: unbounded).
     """
+    lower, upper = name_range or (None, None)
+    bounds = {} if upper is None else {'end_marker': upper_end_marker(upper)}
     pages = iter_pages(
-        lambda marker, page_limit: side.list_page(path, marker, page_limit,
-                                                  missing_ok=missing_ok),
-        limit)
+        lambda marker, page_limit: side.list_page(
+            path, marker, page_limit, missing_ok=missing_ok, **bounds),
+        limit, start=lower or '')
     headers, first = next(pages)
     held = [first]
     del first
@@ -150,6 +155,13 @@ def open_listing(side: Lister, path: str, limit: int,
         for _headers, page in pages:
             yield from page
     return headers, rows()
+
+
+def upper_end_marker(upper: str | None) -> str | None:
+    """Swift's end_marker excludes its value; names never contain NUL, so
+    ``upper + '\\x01'`` is the smallest end_marker that keeps ``upper`` and
+    drops every name above it."""
+    return None if upper is None else upper + '\x01'
 
 
 class Stopped(Exception):

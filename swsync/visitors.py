@@ -7,6 +7,7 @@ objects announced by the account listing, objects examined.
 """
 from swsync import decide
 from swsync.outcomes import Outcome
+from swsync.partition import WHOLE
 from swsync.tasks import ObjectTask, guarded
 
 
@@ -25,12 +26,19 @@ class ContainerVisitor:
         if not self.syncer.scope.covers(self.account, name):
             self.syncer.report.count(Outcome.CONTAINERS_OUT_OF_SCOPE)
             return
-        self.syncer.report.expect(containers=1, objects=row.get('count', 0),
-                                  bytes=row.get('bytes', 0))
-        self.group.spawn(guarded, self.syncer.report,
-                         '%s/%s' % (self.account, name),
-                         self.syncer.sync_container, self.account, name,
-                         dest_exists, self.deferred)
+        work = self.syncer.partition.container_work(self.account, name)
+        if not work:
+            self.syncer.report.count(Outcome.CONTAINERS_OTHER_SHARDS)
+            return
+        if work == [(None, WHOLE)]:
+            self.syncer.report.expect(containers=1,
+                                      objects=row.get('count', 0),
+                                      bytes=row.get('bytes', 0))
+        for _index, name_range in work:
+            self.group.spawn(guarded, self.syncer.report,
+                             '%s/%s' % (self.account, name),
+                             self.syncer.sync_container, self.account, name,
+                             dest_exists, self.deferred, name_range)
 
     def origin_only(self, row):
         self._spawn(row, False)
@@ -43,7 +51,7 @@ class ObjectVisitor:
     """A container's objects, from the march of its two listings."""
 
     def __init__(self, syncer, account, container, settings, group,
-                 deferred):
+                 deferred, collector=None):
         self.syncer = syncer
         self.account = account
         self.container = container
@@ -51,11 +59,14 @@ class ObjectVisitor:
         self.group = group
         self.deferred = deferred
         self.settle = syncer.conf.settle_seconds
+        self.collector = collector      # name boundaries, sharded runs
 
     def _visit(self, origin, dest):
         self.syncer._check_stop()
         report = self.syncer.report
         report.count(Outcome.OBJECTS_EXAMINED)
+        if self.collector is not None:
+            self.collector.add(origin['name'])
         decision = decide.decide_object(origin, dest, self.settle)
         if decision.action == decide.SKIP:      # most rows of a rerun
             report.count(Outcome.OBJECTS_UNCHANGED)

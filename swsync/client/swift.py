@@ -347,12 +347,15 @@ class Cluster(SwiftOperations):
             pass
         return {}
 
-    def list_page(self, path, marker, limit, missing_ok=False):
+    def list_page(self, path, marker, limit, missing_ok=False,
+                  end_marker=None):
         """One JSON listing page: (wire headers, rows). A 404 gives
         (None, []) when ``missing_ok``."""
         ok = (200, 204, 404, 412) if missing_ok else (200, 204, 412)
-        resp = self.request('GET', path, ok=ok, query={
-            'format': 'json', 'limit': str(limit), 'marker': marker})
+        query = {'format': 'json', 'limit': str(limit), 'marker': marker}
+        if end_marker is not None:
+            query['end_marker'] = end_marker
+        resp = self.request('GET', path, ok=ok, query=query)
         if resp.status_code == 412:
             # "Maximum limit is N": this cluster allows smaller pages than
             # asked (its /info may be hidden); the walk asks again.

@@ -19,6 +19,9 @@ from swsync.cmd import EARLY_SIGNALS
 from swsync.cmd import common
 from swsync.cmd import startup
 from swsync.engine import Syncer
+from swsync.partition import Partition
+from swsync.shards import Shard
+from swsync.state import RangeStore
 from swsync.client.errors import AuthError, ConfigError, SwiftError, SyncError
 from swsync.progress import RunProgress
 from swsync.report import Report
@@ -50,23 +53,27 @@ def main(argv=None):
         conf = startup.parse(argv, config.SYNC_CLI_OPTS, DESCRIPTION, EPILOG,
                              PROG)
         approvals = parse_approvals(conf.approve_deletes)
+        shard, run_id = config.shard(conf)
         if conf.daemon and conf.dry_run:
             raise ConfigError('--daemon and --dry-run do not go together')
         run_lock = None
         if not conf.dry_run:
             # Held until the process ends: keep the object alive.
+            # One run per pair of clusters, per shard (shards of one run
+            # may share a host).
             run_lock = lock_mod.RunLock(
                 conf.sync.lock_file or lock_mod.default_path(
                     (conf.origin.auth_url, conf.origin.storage_url),
                     (conf.destination.auth_url,
-                     conf.destination.storage_url),
+                     conf.destination.storage_url, shard.index,
+                     shard.count),
                     conf.sync.state_dir)).acquire()
     except (cfg.Error, ConfigError, ValueError) as exc:
         return common.die(PROG, common.one_line(exc))
     except SystemExit as exc:  # argparse: --help, --version, usage error
         return exc.code if isinstance(exc.code, int) else 2
     startup.setup_logging(conf, conf.quiet)
-    runner = Runner(conf, approvals)
+    runner = Runner(conf, approvals, shard, run_id)
     signal.signal(signal.SIGINT, runner.on_signal)
     signal.signal(signal.SIGTERM, runner.on_signal)
     if EARLY_SIGNALS:       # received during start-up (swsync.cmd)
@@ -83,9 +90,11 @@ class Runner:
     """One pass, or passes every ``interval`` seconds (daemon mode), with
     what an operator sees of them and how they stop."""
 
-    def __init__(self, conf, approvals):
+    def __init__(self, conf, approvals, shard=None, run_id=None):
         self.conf = conf
         self.approvals = approvals
+        self.shard = shard or Shard()
+        self.run_id = run_id
         self.statsd = metrics.from_conf(conf)
         self.textfile = metrics.Textfile(conf.prometheus_textfile) \
             if conf.prometheus_textfile else None
@@ -203,9 +212,15 @@ class Runner:
             side.on_down = self._side_down
             if self.statsd:
                 side.observers.append(self.statsd.request)
+        store = None
+        if self.shard.sharded:
+            store = RangeStore(dest, conf.sync.state_container, self.run_id)
+        partition = Partition(self.shard, store, conf.sync.split_threshold,
+                              conf.sync.split_size)
         syncer = self.syncer = Syncer(
             conf, origin, dest, report, dry_run=dry_run,
-            approvals=self.approvals, plan_stream=sys.stdout)
+            approvals=self.approvals, plan_stream=sys.stdout,
+            partition=partition)
         syncer.apply_limits(origin.info(), dest.info())
         if self.signalled is not None:
             syncer.stop()

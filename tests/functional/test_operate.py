@@ -337,20 +337,29 @@ def unit_files():
 
 
 def exec_start(path):
+    """The command a unit runs (a shard instance's as swsync@0 would)."""
     text = open(path).read().replace('\\\n', ' ')
     match = re.search(r'^ExecStart=(.*)$', text, re.M)
-    return shlex.split(match.group(1)) if match else None
+    if not match:
+        return None
+    argv = shlex.split(match.group(1).replace('%i', '0'))
+    if argv[:2] == ['/bin/sh', '-c']:       # the run id from the date
+        argv = shlex.split(argv[2].replace('"$(date -u +%%F)"',
+                                           '2026-01-01'))[1:]
+    return argv
 
 
 def test_systemd_units_are_valid(tmp_path):
     """systemd's own checker, with ExecStart pointing at this swsync."""
     swsync = shutil.which('swsync') or os.path.join(
         os.path.dirname(sys.executable), 'swsync')
+    names = []
     for path in unit_files():
         text = open(path).read().replace('/usr/bin/swsync', swsync)
-        copy = tmp_path / os.path.basename(path)
+        # a template unit is checked as one of its instances
+        copy = tmp_path / os.path.basename(path).replace('@.', '@0.')
         copy.write_text(text)
-    names = [str(tmp_path / os.path.basename(p)) for p in unit_files()]
+        names.append(str(copy))
     result = subprocess.run(['systemd-analyze', 'verify'] + names,
                             capture_output=True, text=True)
     problems = [line for line in (result.stdout + result.stderr).splitlines()

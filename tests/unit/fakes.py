@@ -169,6 +169,7 @@ class FakeRaw:
 class FakeCluster(SwiftOperations):
     def __init__(self, side, world):
         self.throttle = Throttle()
+        self.storage_url = 'http://%s.example/v1/AUTH_admin' % side
         self.side = side
         self.world = world
         self.account_map = {}     # origin account -> this side's
@@ -252,9 +253,10 @@ class FakeCluster(SwiftOperations):
     def calls(self):
         return [c for c in self.world.log if c.side == self.side]
 
-    def list_page(self, path, marker, limit, missing_ok=False):
-        self._log('LIST', path, {'marker': marker, 'limit': limit},
-                  marker=marker)
+    def list_page(self, path, marker, limit, missing_ok=False,
+                  end_marker=None):
+        self._log('LIST', path, {'marker': marker, 'limit': limit,
+                                 'end_marker': end_marker}, marker=marker)
         status = self.fail_pages.get((path, marker))
         if status:
             raise SwiftError('GET', path, status)
@@ -276,6 +278,9 @@ class FakeCluster(SwiftOperations):
         rows.sort(key=lambda r: r['name'].encode('utf-8'))
         rows = [r for r in rows
                 if r['name'].encode('utf-8') > marker.encode('utf-8')]
+        if end_marker is not None:
+            rows = [r for r in rows if r['name'].encode('utf-8') <
+                    end_marker.encode('utf-8')]
         return headers, rows[:limit]
 
     def _missing(self, path, missing_ok):

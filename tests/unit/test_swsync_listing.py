@@ -372,3 +372,27 @@ def test_a_smaller_maximum_limit_is_adopted_not_taken_for_the_end(
                                ['o06', 'o07', 'o08'], ['o09']]
     assert fetch.calls[0] == ('', 100)
     assert {limit for _m, limit in fetch.calls[1:]} == {3}
+
+
+def test_open_listing_of_a_name_range_keeps_both_ends_exact():
+    """(lower, upper]: names after lower, upper itself included, nothing
+    above it (Swift's end_marker excludes its value)."""
+    from tests.unit import fakes
+    world = fakes.World()
+    cluster = fakes.FakeCluster('origin', world)
+    cluster.add_account('AUTH_a')
+    cluster.add_container('AUTH_a', 'c')
+    names = ['a', 'b', 'b\x01', 'b\x02x', 'ba', 'c', 'd']
+    for name in names:
+        cluster.add_object('AUTH_a', 'c', name, b'')
+    path = cluster.path('AUTH_a', 'c')
+
+    def listed(name_range):
+        _h, rows = listing.open_listing(cluster, path, 2,
+                                        name_range=name_range)
+        return [r['name'] for r in rows]
+    assert listed((None, 'b')) == ['a', 'b']
+    assert listed(('b', 'c')) == ['b\x01', 'b\x02x', 'ba', 'c']
+    assert listed(('c', None)) == ['d']
+    assert listed((None, 'b')) + listed(('b', 'c')) + listed(('c', None)) \
+        == names

@@ -1,0 +1,80 @@
+"""What one run leaves for the next, kept on the destination.
+
+A sharded run (``shards``) splits big containers into name ranges
+recorded by an earlier complete walk. They are kept where every host and
+every shard can read them: one JSON object, ``ranges.json``, in the state
+container (``[sync] state_container``) of the destination reseller
+admin's own account.
+
+All shards of a run must split a container the same way, and a shard may
+record new ranges while another one reads: so ranges recorded by a run
+are used from the next run on. The object keeps the run id that wrote it
+and the ranges that were current before; a shard of that same run reads
+those. Two shards recording in the same run may overwrite each other's
+addition; the container is then split one run later. Nothing is lost:
+an unsplit container is walked whole by its owner.
+"""
+import json
+import logging
+
+from swsync.client.errors import SyncError
+
+LOG = logging.getLogger(__name__)
+
+OBJECT = 'ranges.json'
+
+
+class RangeStore:
+    """The name ranges of split containers (``account/container`` ->
+    boundaries) valid for run ``run_id``, on cluster ``dest``."""
+
+    def __init__(self, dest, container, run_id):
+        self.dest = dest
+        self.container = container
+        self.run_id = run_id
+        # the reseller admin's own account, on the destination
+        self.account = dest.storage_url.rstrip('/').rsplit('/', 1)[1]
+        self._current = None
+
+    def _read(self):
+        """The state document, or an empty one."""
+        with self.dest.get_object(self.account, self.container, OBJECT,
+                                  retry=True) as resp:
+            if resp is None:
+                return {'run_id': None, 'ranges': {}, 'previous': {}}
+            body = resp.raw.read(decode_content=False)
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            raise SyncError('%s/%s/%s is not JSON: remove it to start the '
+                            'ranges afresh' % (self.account, self.container,
+                                               OBJECT))
+        doc.setdefault('ranges', {})
+        doc.setdefault('previous', {})
+        return doc
+
+    def ranges(self):
+        """{account/container: boundaries} for this run (read once)."""
+        if self._current is None:
+            doc = self._read()
+            self._current = doc['previous'] if doc.get('run_id') == \
+                self.run_id else doc['ranges']
+        return self._current
+
+    def boundaries(self, account, container):
+        return self.ranges().get('%s/%s' % (account, container))
+
+    def record(self, account, container, boundaries):
+        """Record a container's boundaries, for the next runs."""
+        doc = self._read()
+        if doc.get('run_id') != self.run_id:
+            doc['previous'] = doc['ranges']
+            doc['run_id'] = self.run_id
+        doc['ranges'] = dict(doc['ranges'])
+        doc['ranges']['%s/%s' % (account, container)] = list(boundaries)
+        body = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode()
+        self.dest.put_container(self.account, self.container, {})
+        self.dest.put_object(self.account, self.container, OBJECT,
+                             {'content-type': 'application/json'}, body)
+        LOG.info('%s/%s: %d name ranges recorded for the next sharded runs',
+                 account, container, len(boundaries) + 1)
