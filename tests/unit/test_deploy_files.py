@@ -4,13 +4,24 @@ accepts, giving each pod of the Indexed Job its own shard."""
 import pathlib
 
 import kubernetes_validate
+import pytest
 import yaml
+from oslo_log import log
 
 from swsync import config
 from swsync.cmd import startup
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / 'etc' / 'kubernetes' / 'swsync-cronjob.yaml'
+
+
+@pytest.fixture(autouse=True)
+def oslo_log_defaults():
+    """Parsing sets swsync's log defaults process-wide; put oslo.log's
+    back (the sample config test reads them)."""
+    saved = log.get_default_log_levels()
+    yield
+    log.set_defaults(default_log_levels=saved)
 
 
 def manifest():
