@@ -22,15 +22,16 @@ operation log, which is also written as JSON to replay as-is):
 
 Which sequences run:
 
-* every seed in ``model_seeds.txt`` and every ``model_cases/*.json`` (the
-  regressions: seeds that once failed; the JSON replays the exact
-  operations whatever the generator has become);
-* a budget: ``SWIFTSYNC_MODEL_SEEDS`` (``1-20`` or ``3,7,9``; default
-  ``1-20``) with ``SWIFTSYNC_MODEL_OPS`` operations each (default 14);
-* with ``SWIFTSYNC_FUZZ_SEEDS`` (a range or list) or
+* in ``tox -e functional``: every ``model_cases/*.json`` (a minimal
+  operation sequence per divergence found, replayed as-is whatever the
+  generator has become) and a budget: ``SWIFTSYNC_MODEL_SEEDS`` (``1-8``
+  or ``3,7,9``; default ``1-8``) with ``SWIFTSYNC_MODEL_OPS`` operations
+  each (default 14);
+* in ``tox -e fuzz`` (``tests/fuzz``, ``make fuzz SEEDS=1000-1100``): the
+  seeds of ``model_seeds.txt``, the whole logs of ``model_cases/found``,
+  and the fuzz seeds: ``SWIFTSYNC_FUZZ_SEEDS`` (a range or list) or
   ``SWIFTSYNC_FUZZ_COUNT`` (seeds from ``SWIFTSYNC_FUZZ_START``, default
-  1000): the fuzz seeds, ``SWIFTSYNC_FUZZ_OPS`` operations each (default
-  40). ``tox -e fuzz`` / ``make fuzz SEEDS=1000-1100``.
+  1000), ``SWIFTSYNC_FUZZ_OPS`` operations each (default 40).
 
 Sequence logs and a summary line per sequence go to
 ``SWIFTSYNC_MODEL_OUT`` (default: ``model-runs`` next to the clusters).
@@ -56,6 +57,7 @@ import saio  # noqa: E402  (tools/, on sys.path by conftest)
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEEDS_FILE = os.path.join(HERE, 'model_seeds.txt')
 CASES_DIR = os.path.join(HERE, 'model_cases')
+BUDGET_SEEDS = '1-8'
 EXPIRY_MARGIN = 60
 P_SYNC = 0.12
 LOG_PAUSE = 0.3     # proxies log a request just after answering it
@@ -104,12 +106,15 @@ def regression_seeds():
     return out
 
 
-def regression_cases():
-    """model_cases/*.json (minimal sequences, one per divergence) and
-    model_cases/found/*.json (the whole logs of the fuzz sequences that
-    found them), relative paths."""
+def regression_cases(found=True):
+    """model_cases/*.json (minimal sequences, one per divergence) and,
+    with ``found``, model_cases/found/*.json (the whole logs of the fuzz
+    sequences that found them, long: run by tox -e fuzz), relative
+    paths."""
     out = []
     for root, _dirs, files in os.walk(CASES_DIR):
+        if not found and os.path.basename(root) == 'found':
+            continue
         out.extend(os.path.relpath(os.path.join(root, f), CASES_DIR)
                    for f in files if f.endswith('.json'))
     return sorted(out)
@@ -123,14 +128,10 @@ def avoided():
 
 
 def budget_seeds():
-    """The budget, less the seeds the regression list runs anyway."""
-    ops = int(os.environ.get('SWIFTSYNC_MODEL_OPS') or BUDGET_OPS)
-    known = {(seed, ops) for seed, version, n, avoid, _c in
-             regression_seeds()
-             if version == mdl.GENERATOR_VERSION and n == ops and not avoid}
-    return [s for s in parse_seeds(os.environ.get('SWIFTSYNC_MODEL_SEEDS',
-                                                  '1-20'))
-            if (s, ops) not in known]
+    """The budget of tox -e functional (fresh seeds, the regression seeds
+    included: tox -e fuzz runs those with their own generator version)."""
+    return parse_seeds(os.environ.get('SWIFTSYNC_MODEL_SEEDS',
+                                      BUDGET_SEEDS))
 
 
 def fuzz_seeds():
@@ -673,24 +674,14 @@ def _run(origin, destination, tmp_path, out_dir, label, seed, **kw):
     seq.play()
 
 
-@pytest.mark.parametrize(
-    'seed,version,ops,avoid,comment', regression_seeds(),
-    ids=['seed%d-%dops%s' % (r[0], r[2], '-avoid' if r[3] else '')
-         for r in regression_seeds()])
-def test_model_regression_seed(origin, destination, tmp_path, out_dir,
-                               seed, version, ops, avoid, comment):
-    """Seeds that once found a divergence (see the comment in
-    model_seeds.txt; a seed drawn by an older generator version may no
-    longer draw the same operations: model_cases/ replays exact ones)."""
-    _run(origin, destination, tmp_path, out_dir,
-         'regression-%d-%d' % (seed, ops), seed, n_ops=ops,
-         prefix='g%d' % ops, avoid=avoid)
-
-
-@pytest.mark.parametrize('case', regression_cases())
+@pytest.mark.parametrize('case', regression_cases(found=False))
 def test_model_regression_case(origin, destination, tmp_path, out_dir, case):
     """An exact operation sequence, replayed as-is (its comment says what
     it found)."""
+    replay_case(origin, destination, tmp_path, out_dir, case)
+
+
+def replay_case(origin, destination, tmp_path, out_dir, case):
     with open(os.path.join(CASES_DIR, case)) as f:
         doc = json.load(f)
     _run(origin, destination, tmp_path, out_dir,
@@ -703,10 +694,3 @@ def test_model_regression_case(origin, destination, tmp_path, out_dir, case):
 def test_model_budget(origin, destination, tmp_path, out_dir, seed):
     _run(origin, destination, tmp_path, out_dir, 'budget-%d' % seed, seed,
          n_ops=int(os.environ.get('SWIFTSYNC_MODEL_OPS') or BUDGET_OPS))
-
-
-@pytest.mark.parametrize('seed', fuzz_seeds())
-def test_model_fuzz(origin, destination, tmp_path, out_dir, seed):
-    _run(origin, destination, tmp_path, out_dir, 'fuzz-%d' % seed, seed,
-         n_ops=int(os.environ.get('SWIFTSYNC_FUZZ_OPS') or 40), prefix='f',
-         avoid=avoided())
