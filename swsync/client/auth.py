@@ -54,6 +54,7 @@ class TempAuth(CachedAuth):
             url, token = swiftclient.get_auth_1_0(
                 conf.auth_url, conf.username, conf.password,
                 insecure=conf.insecure, cacert=conf.cafile,
+                cert=conf.certfile, cert_key=conf.keyfile,
                 timeout=conf.timeout)
         except swiftclient.ClientException as exc:
             status = exc.http_status

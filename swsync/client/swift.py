@@ -200,6 +200,8 @@ class Cluster(SwiftOperations):
     def _new_connection(self):
         conn = HTTPConnection(self.base_url, insecure=self.conf.insecure,
                               cacert=self.conf.cafile,
+                              cert=getattr(self.conf, 'certfile', None),
+                              cert_key=getattr(self.conf, 'keyfile', None),
                               timeout=self.conf.timeout,
                               default_user_agent='swsync')
         conn.requests_args['allow_redirects'] = False

@@ -42,6 +42,7 @@ def parse(argv, extra_cli_opts, description, epilog, prog):
         raise ConfigError('no configuration file given: %s --config-file '
                           '/etc/swsync/swsync.conf (options: '
                           'etc/swsync.conf.sample)' % prog)
+    config.register_auth(conf)
     config.check_files(conf)
     config.validate(conf)
     for path, what in ((conf.report, 'report'), (conf.log_file, 'log file'),
@@ -79,7 +80,8 @@ def connect(conf, report, dry_run):
     sides = {}
     for side in ('origin', 'destination'):
         group = conf[side]
-        auth = make_auth(side, group, conf[config.IDENTITY_GROUPS[side]])
+        auth = make_auth(side, conf, side,
+                         conf[config.IDENTITY_GROUPS[side]])
         sides[side] = Cluster(side, auth, group, workers,
                               retries=conf.sync.retries,
                               max_backoff=conf.sync.retry_max_backoff)

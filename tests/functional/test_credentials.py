@@ -1,0 +1,165 @@
+"""Credentials the OpenStack way, against the real Keystone and real Swift
+clusters: keystoneauth1 plugins chosen by ``auth_type`` (an application
+credential: no password in any file) and secrets taken from the
+environment (``OS_<SECTION>__<OPTION>``)."""
+import uuid
+
+import pytest
+
+from tests.functional import sync_helpers as sh
+from tests.functional.swiftapi import Admin, diff, snapshot
+
+
+def tag():
+    return uuid.uuid4().hex[:8]
+
+
+def TokenAdmin(keystone, creds, cluster):
+    """The independent test client, with a Keystone token."""
+    return Admin.from_token(keystone.token(creds), cluster.url + '/v1')
+
+
+@pytest.fixture
+def sync_user(ks_project):
+    """A Keystone user who may list projects (admin) and reach every
+    account (ResellerAdmin)."""
+    return ks_project('swsync', roles=('member', 'admin', 'ResellerAdmin'))
+
+
+def app_credential(keystone, user, roles=None):
+    """An application credential made by ``user`` itself (its own
+    session, no admin): scoped to the user's project, with all its roles
+    there unless ``roles`` names fewer. Returns (id, secret)."""
+    from keystoneclient.v3 import client
+    ks = client.Client(session=keystone.session(user))
+    cred = ks.application_credentials.create(
+        name='swsync-' + tag(), roles=roles,
+        description='nightly swsync, functional test')
+    return cred.id, cred.secret
+
+
+def app_cred_side(auth_url, cred, region):
+    cred_id, secret = cred
+    return ('auth_type = v3applicationcredential\nauth_url = %s\n'
+            'application_credential_id = %s\n'
+            'application_credential_secret = %s\n'
+            'region_name = %s\nvalid_interfaces = public\n' % (
+                auth_url, cred_id, secret, region))
+
+
+def password_side(creds, region):
+    return ('auth_type = password\nauth_url = %(auth_url)s\n'
+            'username = %(username)s\npassword = %(password)s\n'
+            'user_domain_name = Default\nproject_name = %(project_name)s\n'
+            'project_domain_name = Default\n' % creds +
+            'region_name = %s\nvalid_interfaces = internal,public\n' % region)
+
+
+def write(path, origin, destination, **sync):
+    sync.setdefault('settle_seconds', sh.SETTLE)
+    sync.setdefault('retries', 2)
+    sync.setdefault('retry_max_backoff', 0.5)
+    path.write_text('[origin]\n%s\n[destination]\n%s\n[sync]\n%s' % (
+        origin, destination, ''.join('%s = %s\n' % kv
+                                     for kv in sync.items())))
+    path.chmod(0o600)
+    return str(path)
+
+
+def fill(admin, account, content, n=3):
+    admin.put_container(account, 'c')
+    for i in range(n):
+        admin.put_object(account, 'c', 'o%d' % i, b'%s-%d' % (
+            content.encode(), i), headers={'X-Object-Meta-N': str(i)})
+    return account
+
+
+def outputs(run, *files):
+    return [run.stdout, run.stderr, repr(run.report)] + [
+        f.read_text() for f in files if f.exists()]
+
+
+@pytest.mark.parametrize('destination_auth', ['v3applicationcredential',
+                                              'password'])
+def test_application_credential_discovers_and_mirrors(
+        keystone, ks_origin, ks_destination, ks_project, sync_user,
+        destination_auth, tmp_path):
+    """The sync user makes its own application credential (roles: member,
+    admin, ResellerAdmin on its project); swsync uses it with no password
+    in the file: Keystone lists the projects to it (discovery), Swift
+    lets it into every account, the mirror is complete, and a rerun makes
+    no object request and no write."""
+    cred = app_credential(keystone, sync_user)
+    o = TokenAdmin(keystone, sync_user, ks_origin)
+    d = TokenAdmin(keystone, sync_user, ks_destination)
+    projects = [ks_project('appcred') for _ in range(2)]
+    accounts = [fill(o, p['account'], p['project_name']) for p in projects]
+    names = tmp_path / 'projects.txt'
+    names.write_text(''.join(p['project_name'] + '\n' for p in projects))
+    dest = (app_cred_side(keystone.auth_url, cred, 'RegionTwo')
+            if destination_auth == 'v3applicationcredential'
+            else password_side(sync_user, 'RegionTwo'))
+    config = write(tmp_path / 'appcred.conf',
+                   app_cred_side(keystone.auth_url, cred, 'RegionOne'), dest,
+                   account_filter_file=names)
+    if destination_auth == 'v3applicationcredential':
+        text = open(config).read()
+        assert 'password' not in text and sync_user['password'] not in text
+    log = tmp_path / 'swsync.log'
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path, '--log-file', str(log), '--debug')
+    assert run.rc == 0, run
+    assert run.report['counts']['accounts'] == 2
+    assert run.report['counts']['objects_copied'] == 6
+    assert run.report['accounts']['projects'] >= 3
+    assert diff(snapshot(o, accounts), snapshot(d, accounts)) == []
+    for text in outputs(run, log):
+        assert cred[1] not in text
+        assert sync_user['password'] not in text
+    marks = ks_origin.access_log_size(), ks_destination.access_log_size()
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    made = (sh.wait_for_log(ks_origin, marks[0]) +
+            sh.wait_for_log(ks_destination, marks[1], pause=0))
+    assert made and [r for r in made
+                     if sh.object_level(r) or sh.is_write(r)] == []
+
+
+@pytest.mark.parametrize('case', ['deleted', 'without-reseller-role'])
+def test_application_credential_refusals_are_one_line_and_exit_2(
+        keystone, ks_origin, ks_destination, ks_project, sync_user, case,
+        tmp_path):
+    """A deleted credential is refused by Keystone; one made without the
+    ResellerAdmin role among its roles cannot reach other accounts. One
+    line each, exit 2, no secret, nothing written."""
+    roles = None
+    if case == 'without-reseller-role':
+        roles = [{'name': 'member'}, {'name': 'admin'}]
+    cred = app_credential(keystone, sync_user, roles=roles)
+    if case == 'deleted':
+        from keystoneclient.v3 import client
+        client.Client(session=keystone.session(sync_user)) \
+            .application_credentials.delete(cred[0])
+        fragment = 'does not know application credential %s (404)' % (
+            cred[0])
+    else:
+        victim = ks_project('victim')
+        fill(TokenAdmin(keystone, sync_user, ks_origin), victim['account'],
+             'victim')
+        fragment = 'it needs the reseller admin role'
+    names = tmp_path / 'projects.txt'
+    names.write_text(sync_user['project_name'] + '\n' + (
+        victim['project_name'] + '\n' if case != 'deleted' else ''))
+    config = write(tmp_path / 'bad.conf',
+                   app_cred_side(keystone.auth_url, cred, 'RegionOne'),
+                   password_side(sync_user, 'RegionTwo'),
+                   account_filter_file=names)
+    mark = ks_destination.access_log_size()
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 2, run
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], run
+    assert cred[1] not in run.stderr + run.stdout
+    assert [r for r in sh.wait_for_log(ks_destination, mark)
+            if sh.is_write(r)] == []
