@@ -586,14 +586,41 @@ def _unknown(conf, section, name):
     return 'unknown option %s in [%s]' % (name, section)
 
 
+def secret_options(conf, groups=SIDES):
+    """(section, option) pairs whose value is a secret: the options
+    registered as secret (tempauth's password, the keystoneauth1 plugin's
+    password, application_credential_secret, token...)."""
+    found = set()
+    for group in groups:
+        auth_type = conf[group].auth_type
+        opts = TEMPAUTH_OPTS if auth_type is None else plugin_opts(
+            auth_type, group)
+        found.update((group, o.dest) for o in opts if o.secret)
+    return found
+
+
 def readable_by_others(conf):
-    """Config files that hold secrets and that other users may read."""
+    """[(path, ['[section] option', ...])]: config files that other users
+    may read and that hold a secret, with the options that hold one."""
+    secret = secret_options(conf)
     loose = []
     for path in conf.config_file or []:
         try:
             mode = os.stat(path).st_mode
         except OSError:
             continue
-        if mode & (stat.S_IRGRP | stat.S_IROTH):
-            loose.append(path)
+        if not mode & (stat.S_IRGRP | stat.S_IROTH):
+            continue
+        sections = {}
+        try:
+            cfg.ConfigParser(path, sections).parse()
+        except (OSError, cfg.ParseError):
+            continue
+        held = ['[%s] %s' % (section, name)
+                for section, options in sections.items()
+                for name, values in options.items()
+                if (section, name.replace('-', '_')) in secret and
+                any(v.strip() for v in values)]
+        if held:
+            loose.append((path, held))
     return loose

@@ -61,9 +61,9 @@ def setup_logging(conf, quiet=False):
     log.setup(conf, 'swsync')
     if quiet:
         logging.getLogger().setLevel(logging.ERROR)
-    for path in config.readable_by_others(conf):
+    for path, options in config.readable_by_others(conf):
         LOG.warning('config file %s is readable by other users and holds '
-                    'a password: chmod 600 it', path)
+                    'a secret (%s): chmod 600 it', path, ', '.join(options))
 
 
 def connect(conf, report, dry_run):
