@@ -2,6 +2,7 @@
 clusters: keystoneauth1 plugins chosen by ``auth_type`` (an application
 credential: no password in any file) and secrets taken from the
 environment (``OS_<SECTION>__<OPTION>``)."""
+import os
 import uuid
 
 import pytest
@@ -163,3 +164,41 @@ def test_application_credential_refusals_are_one_line_and_exit_2(
     assert cred[1] not in run.stderr + run.stdout
     assert [r for r in sh.wait_for_log(ks_destination, mark)
             if sh.is_write(r)] == []
+
+
+def test_passwords_from_the_environment(origin, destination, tmp_path):
+    """No password in the file: OS_ORIGIN__PASSWORD and
+    OS_DESTINATION__PASSWORD (oslo.config's environment form) give them;
+    the run mirrors the account and no output shows a password. The file
+    holds no secret, so its being readable earns no warning."""
+    o, d = Admin(origin), Admin(destination)
+    account = 'AUTH_env-' + tag()
+    fill(o, account, 'env')
+    config = sh.write_config(tmp_path / 'env.conf', origin, destination,
+                             [account])
+    text = open(config).read()
+    secrets = {origin.reseller['password'], destination.reseller['password']}
+    for secret in secrets:
+        text = text.replace('password = %s\n' % secret, '')
+    assert 'password' not in text
+    with open(config, 'w') as f:
+        f.write(text)
+    os.chmod(config, 0o644)
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 2, run
+    assert run.stderr.strip() == 'swsync: error: [origin] password is ' \
+                                 'required'
+    log = tmp_path / 'env.log'
+    sh.settle()
+    run = sh.run_swsync(config, tmp_path, '--debug', '--log-file', str(log),
+                        env={'OS_ORIGIN__PASSWORD':
+                             origin.reseller['password'],
+                             'OS_DESTINATION__PASSWORD':
+                             destination.reseller['password']})
+    assert run.rc == 0, run
+    assert run.report['counts']['objects_copied'] == 3
+    assert diff(snapshot(o, [account]), snapshot(d, [account])) == []
+    for output in outputs(run, log):
+        assert 'readable by other users' not in output
+        for secret in secrets:
+            assert secret not in output
