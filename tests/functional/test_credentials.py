@@ -202,3 +202,73 @@ def test_passwords_from_the_environment(origin, destination, tmp_path):
         assert 'readable by other users' not in output
         for secret in secrets:
             assert secret not in output
+
+
+@pytest.fixture
+def tls_server_wanting_a_client_certificate(tmp_path):
+    """openssl s_server on 127.0.0.1 that completes the TLS handshake
+    only with a client certificate it trusts (then answers any request
+    200 with a status page). Yields (url, server CA file, client cert,
+    client key)."""
+    import socket
+    import subprocess
+    import time
+
+    def selfsigned(name, subject, extra=()):
+        cert, key = tmp_path / (name + '.pem'), tmp_path / (name + '.key')
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048',
+                        '-nodes', '-days', '1', '-subj', subject,
+                        '-keyout', str(key), '-out', str(cert)] +
+                       list(extra), check=True, capture_output=True)
+        return cert, key
+    server_cert, server_key = selfsigned(
+        'server', '/CN=127.0.0.1', ['-addext', 'subjectAltName=IP:127.0.0.1'])
+    client_cert, client_key = selfsigned('client', '/CN=swsync')
+    from tests.functional.conftest import BASE_PORT
+    port = BASE_PORT + 190      # past every cluster and Keystone
+    server = subprocess.Popen(
+        ['openssl', 's_server', '-accept', '127.0.0.1:%d' % port,
+         '-cert', str(server_cert), '-key', str(server_key), '-Verify', '1',
+         '-verify_return_error', '-CAfile', str(client_cert), '-www',
+         '-quiet'], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(('127.0.0.1', port), 0.2).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield ('https://127.0.0.1:%d' % port, server_cert, client_cert,
+               client_key)
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_client_certificate_is_presented_to_the_proxy(
+        tls_server_wanting_a_client_certificate, tmp_path):
+    """certfile and keyfile (keystoneauth's session options) reach the
+    Swift proxy too: without them the TLS handshake is refused; with them
+    it succeeds, and the server (not a Swift proxy) gives no token."""
+    url, ca, cert, key = tls_server_wanting_a_client_certificate
+    origin = ('auth_url = %s/auth/v1.0\nusername = admin:admin\n'
+              'password = p\ncafile = %s\n' % (url, ca))
+    destination = ('auth_url = http://127.0.0.1:1/auth/v1.0\n'
+                   'username = admin:admin\npassword = p\n')
+    config = write(tmp_path / 'tls.conf', origin, destination,
+                   accounts='AUTH_test')
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 2, run
+    assert 'origin: cannot reach %s' % url in run.stderr, run
+    config = write(tmp_path / 'tls.conf', origin + 'certfile = %s\n'
+                   'keyfile = %s\n' % (cert, key), destination,
+                   accounts='AUTH_test')
+    run = sh.run_swsync(config, tmp_path)
+    assert run.rc == 2, run
+    lines = run.stderr.strip().splitlines()
+    assert lines == ['swsync: error: origin: authentication failed (200) '
+                     'at %s/auth/v1.0' % url], run

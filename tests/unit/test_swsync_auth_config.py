@@ -198,3 +198,15 @@ def test_sample_lists_the_keystoneauth_options_of_both_sides():
     assert 'reseller_prefixes' in [o.dest for o in groups['origin']]
     assert 'reseller_prefixes' not in [o.dest for o in
                                        groups['destination']]
+
+
+def test_client_certificate_on_the_proxy_connections(tmp_path):
+    from swsync.client.swift import Cluster
+    conf = parse(tmp_path, TEMPAUTH % 'o' + 'certfile = /c.pem\n'
+                 'keyfile = /k.pem\ncafile = /ca.pem\n')
+    cluster = Cluster('origin', None, conf.origin, 1)
+    cluster.auth = type('Fixed', (), {'credentials': lambda self: (
+        'https://o:8080/v1/AUTH_admin', 'tk')})()
+    conn = cluster._new_connection()
+    assert conn.requests_args['cert'] == ('/c.pem', '/k.pem')
+    assert conn.requests_args['verify'] == '/ca.pem'
