@@ -135,6 +135,8 @@ def parse_args(argv):
     from oslo_log import log
 
     from swfiller import config
+    from swsync import config as swsync_config
+    from swsync.client.errors import ConfigError
 
     conf = cfg.ConfigOpts()
     config.register(conf)
@@ -162,6 +164,11 @@ def parse_args(argv):
         if message.endswith('required: command'):
             message = 'a command is required: create or delete'
         raise UsageError(message)
+    try:
+        swsync_config.register_auth(conf, ['swift'])
+        swsync_config.validate_side(conf, 'swift')
+    except (cfg.Error, ConfigError) as exc:
+        raise UsageError(_one_line(exc))
     _validate(conf)
     return conf
 
@@ -171,13 +178,6 @@ def _keystone(conf):
 
 
 def _validate(conf):
-    swift = conf.swift
-    for name in ('auth_url', 'username', 'password'):
-        if not swift[name]:
-            raise UsageError('[swift] %s is required' % name)
-    if _keystone(conf) and not swift.project_name:
-        raise UsageError('[swift] project_name is required with '
-                         'auth_version = 3')
     cmd = conf.command
     if cmd.name == 'create':
         names = conf.filler.accounts
@@ -228,7 +228,7 @@ def main(argv=None):
 def _cluster(conf):
     from swsync.client import make_auth
     from swsync.client.swift import Cluster
-    cluster = Cluster('swift', make_auth('swift', conf.swift), conf.swift,
+    cluster = Cluster('swift', make_auth('swift', conf, 'swift'), conf.swift,
                       conf.filler.concurrency + 2,
                       retries=conf.filler.retries,
                       max_backoff=conf.filler.retry_max_backoff)
@@ -370,7 +370,7 @@ def _create_identities(conf, cluster, options, started):
     identities = keystone.Identities(
         keystone.client(cluster.auth, conf.swift), options.seed,
         conf.filler.keystone_domain, conf.filler.keystone_operator_role,
-        username=conf.swift.username)
+        username=cluster.auth.who)
     identities.prepare()
     try:
         identities.create(options.accounts, options.users)
@@ -488,7 +488,7 @@ def _identity_deleter(conf, cluster, doc, path):
             path, record.get('auth_url'), conf.swift.auth_url))
     ks = keystone.client(cluster.auth, conf.swift)
     deleter = keystone.IdentityDeleter(ks, doc, cluster,
-                                       username=conf.swift.username)
+                                       username=cluster.auth.who)
     deleter.check()
     return deleter
 

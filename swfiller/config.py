@@ -1,15 +1,17 @@
 """oslo.config options of swfiller, with ``list_opts`` for the sample.
 
 The ``[swift]`` group reuses swsync's cluster options, so swfiller
-authenticates exactly like swsync does. With Keystone (auth_version = 3)
-that user must be a Keystone admin (it creates projects and users) and
-hold the ResellerAdmin role (it writes into their accounts).
+authenticates exactly like swsync does: tempauth by default, Keystone with
+``auth_type`` (a keystoneauth1 plugin; ``auth_version = 3`` is the older
+form of ``auth_type = password``). With Keystone that user must be a
+Keystone admin (it creates projects and users) and hold the ResellerAdmin
+role (it writes into their accounts).
 """
 import copy
 
 from oslo_config import cfg
 
-from swsync.config import CLUSTER_OPTS
+from swsync import config as swsync_config
 
 FILLER_OPTS = [
     cfg.ListOpt('accounts', default=[],
@@ -44,10 +46,10 @@ FILLER_OPTS = [
 
 def list_opts():
     """For oslo-config-generator (etc/swfiller-config-generator.conf)."""
-    return [('swift', copy.deepcopy(CLUSTER_OPTS)),
+    return [('swift', swsync_config.side_opts()),
             ('filler', copy.deepcopy(FILLER_OPTS))]
 
 
 def register(conf):
-    conf.register_opts(CLUSTER_OPTS, group='swift')
+    swsync_config.register_side(conf, 'swift')
     conf.register_opts(FILLER_OPTS, group='filler')

@@ -82,13 +82,14 @@ def client(auth, conf):
 
 
 def _describe(exc, what, username):
-    """One line for a keystoneauth1/keystoneclient exception."""
+    """One line for a keystoneauth1/keystoneclient exception; ``username``
+    says who asked (``describe_credentials``: "user admin")."""
     from keystoneauth1 import exceptions as ks_exc
     if isinstance(exc, ks_exc.Forbidden):
-        return ('Keystone refused to %s (403): user %s needs the admin '
+        return ('Keystone refused to %s (403): %s needs the admin '
                 'role' % (what, username))
     if isinstance(exc, ks_exc.Unauthorized):
-        return 'Keystone refused to %s (401) for user %s' % (what, username)
+        return 'Keystone refused to %s (401) for %s' % (what, username)
     if isinstance(exc, ks_exc.ConnectFailure):
         return 'cannot reach Keystone to %s' % what
     status = getattr(exc, 'http_status', None)

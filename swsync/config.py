@@ -8,46 +8,235 @@ from oslo_config import cfg
 from swsync import metrics
 from swsync.client.errors import ConfigError
 
-CLUSTER_OPTS = [
+# --- the two clusters -------------------------------------------------------
+# [origin] and [destination] (swfiller's [swift]) each say how swsync
+# authenticates there: tempauth (v1.0, the default), or Keystone through a
+# keystoneauth1 plugin named by auth_type, with the options every OpenStack
+# service reads (keystoneauth1.loading): the plugin's own (auth_url,
+# username, password, application_credential_id...; known only once
+# auth_type is read, so registered after the files are parsed, see
+# register_auth), the session's (TLS files, timeout: they apply to the Swift
+# proxy too) and the adapter's that find the object-store endpoint in the
+# catalog (region_name, valid_interfaces, endpoint_override).
+SIDES = ('origin', 'destination')
+
+# Plugins whose options the sample shows (any keystoneauth1 plugin works).
+SAMPLE_PLUGINS = ('password', 'v3applicationcredential', 'token')
+
+# The adapter options that choose the object-store endpoint. keystoneauth's
+# retry and version options are left out: swsync's Swift requests do not go
+# through that adapter ([sync] retries governs them).
+ENDPOINT_OPTS = ('service_type', 'service_name', 'valid_interfaces',
+                 'region_name', 'endpoint_override', 'interface')
+
+# Keystone's "Default" domain, for the user and the project when no domain
+# is given (swsync's default before auth_type existed).
+DEFAULT_DOMAIN = 'Default'
+
+
+def _auth_type_opt():
+    from keystoneauth1 import loading as ks_loading
+    opt, = [o for o in ks_loading.get_auth_common_conf_options()
+            if o.dest == 'auth_type']
+    opt.help = ('Keystone: the keystoneauth1 plugin that authenticates the '
+                'reseller admin, as in every OpenStack service: password '
+                '(auth_url, username, password, project_name), '
+                'v3applicationcredential (auth_url, '
+                'application_credential_id, application_credential_secret: '
+                'no password in the file), token (a fixed token, not '
+                'renewed when it expires) or any other keystoneauth1 plugin. '
+                'Its options go in the same section. Unset: tempauth (v1.0: '
+                'auth_url, username, password), unless auth_version = 3.')
+    return opt
+
+
+SELECT_OPTS = [
+    cfg.StrOpt('auth_version', choices=['1', '3'],
+               help='The older way to choose: 1 is tempauth, 3 is Keystone '
+                    'with auth_type = v3password. Unset: 3 when auth_type '
+                    'is set, 1 otherwise.'),
+]
+
+TEMPAUTH_OPTS = [
     cfg.URIOpt('auth_url', schemes=['http', 'https'],
                help='Authentication endpoint: tempauth '
-                    '(http://proxy:8080/auth/v1.0) or Keystone '
-                    '(http://keystone:5000/v3).'),
-    cfg.StrOpt('auth_version', default='1', choices=['1', '3'],
-               help='1 for tempauth (or swauth), 3 for Keystone v3.'),
+                    '(http://proxy:8080/auth/v1.0) or, with auth_type, '
+                    'Keystone (http://keystone:5000/v3).'),
     cfg.StrOpt('username',
-               help='User with the ResellerAdmin role (Keystone) or in '
-                    'the .reseller_admin group (tempauth, as '
-                    'account:user).'),
-    cfg.StrOpt('password', secret=True, help='Password or tempauth key.'),
-    cfg.StrOpt('project_name', help='Keystone project to scope to.'),
-    cfg.StrOpt('user_domain_name', default='Default',
-               help='Keystone domain of the user.'),
-    cfg.StrOpt('project_domain_name', default='Default',
-               help='Keystone domain of the project.'),
-    cfg.StrOpt('region_name',
-               help='Keystone region of the object-store (Swift) endpoint; '
-                    'not used to find Keystone\'s own (identity) '
-                    'endpoint.'),
-    cfg.StrOpt('interface', default='public',
-               choices=['public', 'internal', 'admin'],
-               help='Keystone catalog interface of the object-store (Swift) '
-                    'endpoint.'),
+               help='tempauth: a user of the .reseller_admin group, as '
+                    'account:user. Keystone: a user with the ResellerAdmin '
+                    'role on its project (and, for discovery, a role '
+                    'allowed to list projects, e.g. admin).'),
+    cfg.StrOpt('password', secret=True,
+               help='Password or tempauth key. Also from the environment, '
+                    'e.g. OS_ORIGIN__PASSWORD.'),
+]
+
+SIDE_OPTS = [
     cfg.URIOpt('storage_url', schemes=['http', 'https'],
                help='Override the storage URL returned by authentication '
                     '(e.g. to reach an internal proxy). Its last path '
                     'segment is replaced by each account name.'),
+]
+
+PREFIX_OPTS = [
     cfg.ListOpt('reseller_prefixes', default=['AUTH_'],
                 help='Reseller prefixes of the accounts to sync, for '
                      'Keystone account discovery (account = prefix + '
                      'project id).'),
-    cfg.BoolOpt('insecure', default=False,
-                help='Do not verify TLS certificates (not recommended).'),
-    cfg.StrOpt('cafile', help='CA bundle to verify TLS certificates.'),
-    cfg.FloatOpt('timeout', default=60.0, min=1.0,
-                 help='Seconds to wait for a proxy response or for more '
-                      'body bytes.'),
 ]
+
+_SESSION_HELP = {
+    'cafile': 'CA bundle (PEM) that verifies the TLS certificates of the '
+              'Swift proxy and of Keystone.',
+    'certfile': 'Client certificate (PEM) presented to the Swift proxy and '
+                'to Keystone.',
+    'keyfile': 'Private key (PEM) of certfile.',
+    'insecure': 'Do not verify TLS certificates (not recommended).',
+    'timeout': 'Seconds to wait for a response, or for more body bytes, '
+               'from the Swift proxy or Keystone.',
+}
+
+
+def session_opts():
+    """keystoneauth's session options; TLS files, insecure and timeout
+    also apply to swsync's own requests to the Swift proxy."""
+    from keystoneauth1 import loading as ks_loading
+    opts = ks_loading.get_session_conf_options()
+    for opt in opts:
+        if opt.dest in _SESSION_HELP:
+            opt.help = _SESSION_HELP[opt.dest]
+        else:
+            opt.help += ' (Keystone requests only.)'
+        if opt.dest == 'timeout':
+            opt.default = 60.0
+    return opts
+
+
+_ENDPOINT_HELP = {
+    'service_type': 'Keystone: catalog service type of the Swift '
+                    'endpoint.',
+    'service_name': 'Keystone: catalog service name of the Swift endpoint '
+                    '(when several object-store services exist).',
+    'valid_interfaces': 'Keystone: catalog interfaces of the object-store '
+                        '(Swift) endpoint, in order of preference (public, '
+                        'internal, admin). Unset: public.',
+    'region_name': 'Keystone: region of the object-store (Swift) endpoint; '
+                   'not used to find Keystone\'s own (identity) endpoint, '
+                   'see [origin_identity] and [destination_identity].',
+    'endpoint_override': 'Keystone: storage URL to use instead of the '
+                         'catalog\'s object-store endpoint (like '
+                         'storage_url); its last path segment is replaced '
+                         'by each account name.',
+}
+
+
+def endpoint_opts():
+    """keystoneauth's adapter options that find the object-store
+    endpoint (ENDPOINT_OPTS), with swsync's defaults."""
+    from keystoneauth1 import loading as ks_loading
+    opts = [o for o in ks_loading.get_adapter_conf_options(
+        include_deprecated=True) if o.dest in ENDPOINT_OPTS]
+    for opt in opts:
+        if opt.dest in _ENDPOINT_HELP:
+            opt.help = _ENDPOINT_HELP[opt.dest]
+        if opt.dest == 'service_type':
+            opt.default = 'object-store'
+    return opts
+
+
+def plugin_opts(auth_type, group='origin'):
+    """The options of a keystoneauth1 plugin (ConfigError if unknown, or
+    if it cannot give a reseller admin a token: no auth_url)."""
+    from importlib.metadata import entry_points
+
+    from keystoneauth1 import loading as ks_loading
+    if auth_type == 'v1password':
+        raise ConfigError('[%s] auth_type = v1password: for tempauth leave '
+                          'auth_type unset (swsync authenticates with '
+                          'tempauth itself)' % group)
+    # The names are read without loading the plugins: stevedore logs a line
+    # for an unknown name, and for plugins whose extras are missing.
+    names = {e.name for e in entry_points(
+        group=ks_loading.PLUGIN_NAMESPACE)}
+    if auth_type not in names:
+        raise ConfigError('[%s] auth_type = %s: no such keystoneauth1 '
+                          'plugin (e.g. password, v3applicationcredential, '
+                          'token)' % (group, auth_type))
+    opts = ks_loading.get_auth_plugin_conf_options(auth_type)
+    if 'auth_url' not in {o.dest for o in opts}:
+        raise ConfigError('[%s] auth_type = %s cannot authenticate a '
+                          'reseller admin with Keystone (no auth_url): use '
+                          'password, v3applicationcredential or token' % (
+                              group, auth_type))
+    return opts
+
+
+def side_opts(prefixes=True):
+    """Every option a side may hold, for the sample: tempauth's and the
+    SAMPLE_PLUGINS' (one entry per name), the session's, the endpoint's."""
+    from keystoneauth1 import loading as ks_loading
+    opts = [_auth_type_opt()] + copy.deepcopy(SELECT_OPTS + TEMPAUTH_OPTS)
+    seen = {o.dest for o in opts}
+    for name in SAMPLE_PLUGINS:
+        for opt in ks_loading.get_auth_plugin_conf_options(name):
+            if opt.dest not in seen:
+                if opt.dest in ('user_domain_name', 'project_domain_name'):
+                    opt.default = DEFAULT_DOMAIN
+                opts.append(opt)
+                seen.add(opt.dest)
+    opts += session_opts() + endpoint_opts() + copy.deepcopy(SIDE_OPTS)
+    if prefixes:
+        opts += copy.deepcopy(PREFIX_OPTS)
+    return opts
+
+
+def register_side(conf, group, prefixes=True):
+    """What a side holds whatever its authentication: auth_type (with
+    keystoneauth's auth_section, which swsync refuses), auth_version, the
+    session's options, storage_url."""
+    from keystoneauth1 import loading as ks_loading
+    ks_loading.register_auth_conf_options(conf, group)
+    conf.register_opts(SELECT_OPTS + session_opts() + SIDE_OPTS +
+                       (PREFIX_OPTS if prefixes else []), group=group)
+
+
+def register_auth(conf, groups=SIDES):
+    """Once the files are read: each side's authentication options, which
+    depend on its auth_type (tempauth's, or the keystoneauth1 plugin's and
+    the object-store endpoint's). Also makes auth_version say which it is
+    (1 or 3) when the files leave it unset."""
+    for group in groups:
+        side = conf[group]
+        if side.auth_section:
+            # Elsewhere swsync reads [<side>] auth_url (same-Keystone
+            # checks, the lock's name): the options stay in the section.
+            raise ConfigError('[%s] auth_section is not supported: put the '
+                              'Keystone options in [%s] itself' % (
+                                  group, group))
+        auth_type, version = side.auth_type, side.auth_version
+        if auth_type and version == '1':
+            raise ConfigError('[%s] auth_version = 1 (tempauth) contradicts '
+                              'auth_type = %s (Keystone): remove '
+                              'auth_version' % (group, auth_type))
+        if version == '3' and not auth_type:
+            auth_type = 'v3password'    # what auth_version = 3 always was
+            conf.set_default('auth_type', auth_type, group)
+        conf.set_default('auth_version', '3' if auth_type else '1', group)
+        if not auth_type:
+            conf.register_opts(TEMPAUTH_OPTS, group=group)
+            continue
+        opts = plugin_opts(auth_type, group)
+        conf.register_opts(opts, group=group)
+        conf.register_opts(endpoint_opts(), group=group)
+        names = {o.dest for o in opts}
+        if any(side.get(n) for n in ('default_domain_id',
+                                     'default_domain_name') if n in names):
+            continue
+        for name in ('user_domain_name', 'project_domain_name'):
+            if name in names:
+                conf.set_default(name, DEFAULT_DOMAIN, group)
+
 
 # Keystone's own API (project listing, name mapping) is reached through a
 # keystoneauth adapter per side, in its own group, so that its endpoint is
@@ -60,7 +249,6 @@ IDENTITY_DEFAULTS = {'service_type': 'identity',
                      'version': '3'}
 
 
-# [destination] has no reseller_prefixes (see MISPLACED).
 # Rate limits of one side, so a migration can run beside production
 # traffic (swsync/throttle.py).
 THROTTLE_OPTS = [
@@ -73,9 +261,6 @@ THROTTLE_OPTS = [
                       'from (origin) or writes to (destination) this '
                       'cluster, listings included; 0: no limit.'),
 ]
-
-CLUSTER_OPTS += THROTTLE_OPTS
-DEST_OPTS = [o for o in CLUSTER_OPTS if o.dest != 'reseller_prefixes']
 
 
 def identity_opts():
@@ -311,8 +496,9 @@ SYNC_CLI_OPTS = [
 
 def list_opts():
     """For oslo-config-generator (etc/swsync-config-generator.conf)."""
-    return [('origin', copy.deepcopy(CLUSTER_OPTS)),
-            ('destination', copy.deepcopy(DEST_OPTS)),
+    return [('origin', side_opts() + copy.deepcopy(THROTTLE_OPTS)),
+            ('destination', side_opts(prefixes=False) +
+             copy.deepcopy(THROTTLE_OPTS)),
             ('origin_identity', identity_opts()),
             ('destination_identity', identity_opts()),
             ('sync', copy.deepcopy(SYNC_OPTS + RUN_LIMIT_OPTS +
@@ -321,8 +507,13 @@ def list_opts():
 
 
 def register(conf):
-    conf.register_opts(CLUSTER_OPTS, group='origin')
-    conf.register_opts(DEST_OPTS, group='destination')
+    """The options known before the files are read; register_auth adds
+    each side's authentication options after."""
+    register_side(conf, 'origin')
+    # [destination] has no reseller_prefixes (see MISPLACED).
+    register_side(conf, 'destination', prefixes=False)
+    for side in SIDES:
+        conf.register_opts(THROTTLE_OPTS, group=side)
     for group in IDENTITY_GROUPS.values():
         conf.register_opts(identity_opts(), group=group)
     conf.register_opts(SYNC_OPTS + RUN_LIMIT_OPTS + SHARD_OPTS,
@@ -382,19 +573,84 @@ def shard(conf, environ=os.environ):
     return shard, run_id
 
 
+# Keystone plugins and what each needs besides keystoneauth's required
+# options: (plugin option present, one of these options must be set).
+NEEDS = [
+    ('password', ('password',)),
+    ('password', ('username', 'user_id')),
+    ('token', ('token',)),
+    ('application_credential_secret',
+     ('application_credential_id', 'application_credential_name')),
+]
+
+
+def validate_side(conf, group):
+    """The options a side needs to authenticate, without any request.
+    Shared with swfiller ([swift])."""
+    side = conf[group]
+    if side.auth_type is None:
+        for name in ('auth_url', 'username', 'password'):
+            if not side[name]:
+                raise ConfigError('[%s] %s is required' % (group, name))
+    else:
+        how = 'with auth_type = %s' % side.auth_type
+        if conf.get_location('auth_type', group).location == \
+                cfg.Locations.set_default:
+            how = 'with auth_version = 3'       # register_auth's default
+        _validate_keystone(group, side, how)
+    if side.timeout is not None and side.timeout <= 0:
+        raise ConfigError('[%s] timeout must be more than 0 seconds' % group)
+
+
+def _validate_keystone(group, side, how):
+    from swsync.client.keystone import endpoint_kwargs
+    opts = plugin_opts(side.auth_type, group)
+    names = {o.dest for o in opts}
+    for opt in opts:
+        if opt.required and not side[opt.dest]:
+            raise ConfigError('[%s] %s is required %s' % (
+                group, opt.dest, how))
+    for present, one_of in NEEDS:
+        if present in names and not any(side[n] for n in one_of):
+            raise ConfigError('[%s] %s is required %s' % (
+                group, ' (or '.join(one_of) + ')' * (len(one_of) - 1),
+                how))
+    if 'application_credential_name' in names and \
+            side.application_credential_name and not (
+                side.application_credential_id or side.username or
+                side.user_id):
+        raise ConfigError('[%s] application_credential_name needs username '
+                          '(or user_id): names are unique per user' % group)
+    if 'application_credential_secret' not in names and \
+            'project_name' in names and not (
+                side.project_name or side.project_id or side.trust_id):
+        raise ConfigError('[%s] project_name (or project_id) is required %s: '
+                          'the reseller admin needs a project-scoped token'
+                          % (group, how))
+    if side.storage_url and side.endpoint_override:
+        raise ConfigError('[%s] storage_url and endpoint_override both '
+                          'replace the catalog\'s storage URL: keep one'
+                          % group)
+    try:
+        endpoint_kwargs(side)
+    except TypeError as exc:
+        raise ConfigError('[%s] %s' % (group, exc))
+
+
+def where(side):
+    """What tells two clusters apart in a side's options."""
+    values = dict(side.items())
+    return (values.get('auth_url'), values.get('storage_url'),
+            values.get('endpoint_override'), values.get('region_name'),
+            values.get('service_name'), tuple(
+                values.get('valid_interfaces') or
+                [values.get('interface') or 'public']))
+
+
 def validate(conf):
     """Check what oslo.config cannot: required and related options."""
-    for side in ('origin', 'destination'):
-        group = conf[side]
-        for name in ('auth_url', 'username', 'password'):
-            if not group[name]:
-                raise ConfigError('[%s] %s is required' % (side, name))
-        if group.auth_version == '3' and not group.project_name:
-            raise ConfigError('[%s] project_name is required with '
-                              'auth_version = 3' % side)
-
-    def where(g):
-        return (g.auth_url, g.storage_url, g.region_name, g.interface)
+    for side in SIDES:
+        validate_side(conf, side)
     if where(conf.origin) == where(conf.destination):
         raise ConfigError('origin and destination are the same cluster '
                           '(%s): refusing to sync a cluster onto itself'
@@ -403,7 +659,7 @@ def validate(conf):
             conf.origin.auth_version != '3' or
             conf.destination.auth_version != '3'):
         raise ConfigError('[sync] map_accounts_by = name needs Keystone '
-                          '(auth_version = 3) on both sides')
+                          '(auth_type) on both sides')
     if conf.origin.auth_version == '1' and not (
             conf.sync.accounts or conf.sync.account_filter_file):
         raise ConfigError('[sync] accounts (or account_filter_file) is '
@@ -441,21 +697,62 @@ def check_files(conf, groups=GROUPS):
                     raise ConfigError('%s: %s' % (
                         path, MISPLACED[section, name]))
                 if name not in known[section]:
-                    raise ConfigError('%s: unknown option %s in [%s]' % (
-                        path, name, section))
+                    raise ConfigError('%s: %s' % (path, _unknown(
+                        conf, section, name)))
     for group in groups:
         for name in known[group]:
             conf[group][name]
 
 
+def _unknown(conf, section, name):
+    """Why an option is unknown, naming the auth_type when it belongs to
+    another way of authenticating."""
+    if section in SIDES and name in {o.dest for o in side_opts()}:
+        auth_type = conf[section].auth_type
+        if auth_type is None:
+            return ('%s in [%s] is a Keystone option, but [%s] uses '
+                    'tempauth: set auth_type (e.g. password) or remove it'
+                    % (name, section, section))
+        return '%s in [%s] is not an option of auth_type = %s' % (
+            name, section, auth_type)
+    return 'unknown option %s in [%s]' % (name, section)
+
+
+def secret_options(conf, groups=SIDES):
+    """(section, option) pairs whose value is a secret: the options
+    registered as secret (tempauth's password, the keystoneauth1 plugin's
+    password, application_credential_secret, token...)."""
+    found = set()
+    for group in groups:
+        auth_type = conf[group].auth_type
+        opts = TEMPAUTH_OPTS if auth_type is None else plugin_opts(
+            auth_type, group)
+        found.update((group, o.dest) for o in opts if o.secret)
+    return found
+
+
 def readable_by_others(conf):
-    """Config files that hold secrets and that other users may read."""
+    """[(path, ['[section] option', ...])]: config files that other users
+    may read and that hold a secret, with the options that hold one."""
+    secret = secret_options(conf)
     loose = []
     for path in conf.config_file or []:
         try:
             mode = os.stat(path).st_mode
         except OSError:
             continue
-        if mode & (stat.S_IRGRP | stat.S_IROTH):
-            loose.append(path)
+        if not mode & (stat.S_IRGRP | stat.S_IROTH):
+            continue
+        sections = {}
+        try:
+            cfg.ConfigParser(path, sections).parse()
+        except (OSError, cfg.ParseError):
+            continue
+        held = ['[%s] %s' % (section, name)
+                for section, options in sections.items()
+                for name, values in options.items()
+                if (section, name.replace('-', '_')) in secret and
+                any(v.strip() for v in values)]
+        if held:
+            loose.append((path, held))
     return loose

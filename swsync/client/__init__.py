@@ -7,9 +7,11 @@ from swsync.client.auth import TempAuth
 from swsync.client.keystone import KeystoneAuth
 
 
-def make_auth(side, conf, identity_conf=None):
-    """The authenticator for a ``[origin]``/``[destination]`` group;
-    ``identity_conf``: its ``[<side>_identity]`` group (Keystone only)."""
-    if conf.auth_version == '3':
-        return KeystoneAuth(side, conf, identity_conf)
-    return TempAuth(side, conf)
+def make_auth(side, conf, group, identity_conf=None):
+    """The authenticator of one side: ``conf`` the ConfigOpts, ``group``
+    the side's section (``[origin]``...), whose options
+    ``swsync.config.register_auth`` registered; ``identity_conf``: its
+    ``[<side>_identity]`` group (Keystone only)."""
+    if conf[group].auth_version == '3':
+        return KeystoneAuth(side, conf, group, identity_conf)
+    return TempAuth(side, conf[group])

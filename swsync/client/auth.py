@@ -54,6 +54,7 @@ class TempAuth(CachedAuth):
             url, token = tempauth_v1(
                 conf.auth_url, conf.username, conf.password,
                 insecure=conf.insecure, cacert=conf.cafile,
+                cert=conf.certfile, cert_key=conf.keyfile,
                 timeout=conf.timeout)
         except AuthRefused as exc:
             if exc.status in (401, 403):

@@ -19,7 +19,7 @@ class Connection:
     takes a path (with its query) under that host."""
 
     def __init__(self, base_url, timeout=None, insecure=False, cacert=None,
-                 user_agent='swsync'):
+                 cert=None, cert_key=None, user_agent='swsync'):
         parsed = urllib.parse.urlsplit(base_url)
         self.origin = '%s://%s' % (parsed.scheme, parsed.netloc)
         self.session = requests.Session()
@@ -29,6 +29,9 @@ class Connection:
             'allow_redirects': False,
             'stream': True,
         }
+        if cert:
+            self.requests_args['cert'] = (cert, cert_key) if cert_key \
+                else cert
         self.session.headers['User-Agent'] = user_agent
 
     def request(self, method, path, data=None, headers=None):

@@ -1,19 +1,31 @@
-"""Keystone v3: the reseller admin's token and Keystone's own API.
+"""Keystone: the reseller admin's token and Keystone's own API.
+
+The side's group ([origin], [destination]; swfiller's [swift]) is read with
+keystoneauth1's loading helpers, as OpenStack services read theirs: the
+auth plugin named by ``auth_type`` (password, v3applicationcredential,
+token...), the session (TLS files, timeout) and the object-store endpoint
+(``region_name``, ``valid_interfaces``, ``endpoint_override``; see
+``swsync.config``).
 
 Two endpoints are chosen apart: the object-store (Swift) endpoint with
-``[origin]``/``[destination]`` ``region_name`` and ``interface``, and
-Keystone's identity endpoint (project listing, name mapping) with a
-keystoneauth adapter configured in ``[origin_identity]`` /
+those options, and Keystone's identity endpoint (project listing, name
+mapping) with a keystoneauth adapter configured in ``[origin_identity]`` /
 ``[destination_identity]`` (``config.identity_opts``): Keystone's
 endpoints often live in another region than Swift's.
 """
 import logging
+import types
 from dataclasses import dataclass
 
 from swsync.client.auth import CachedAuth
 from swsync.client.errors import AuthError, ConfigError
 
 LOG = logging.getLogger(__name__)
+
+# keystoneauth's adapter options that choose the object-store endpoint
+# (swsync.config.ENDPOINT_OPTS registers them).
+ENDPOINT_OPTS = ('service_type', 'service_name', 'valid_interfaces',
+                 'region_name', 'endpoint_override', 'interface')
 
 
 @dataclass(frozen=True)
@@ -27,22 +39,68 @@ class KeystoneRefused(AuthError):
     """Keystone answered 403 to a read of its projects or domains."""
 
 
+def endpoint_kwargs(group):
+    """keystoneauth1 Adapter arguments for the object-store endpoint,
+    checked by keystoneauth's own process_conf_options (TypeError: e.g.
+    interface and valid_interfaces both set, an unknown interface)."""
+    from keystoneauth1.loading import adapter as adapter_loading
+    from keystoneauth1.loading import get_adapter_conf_options
+    view = types.SimpleNamespace(**{o.dest: None for o in
+                                    get_adapter_conf_options()})
+    for name in ENDPOINT_OPTS:
+        setattr(view, name, group[name])
+    kwargs = {}
+    adapter_loading.process_conf_options(view, kwargs)
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+def _value(group, name):
+    try:
+        return group[name]
+    except (KeyError, AttributeError):     # not an option of this plugin
+        return None
+
+
+def describe_credentials(group):
+    """Who authenticates, for messages: never a secret."""
+    app_id = _value(group, 'application_credential_id')
+    app_name = _value(group, 'application_credential_name')
+    user = _value(group, 'username') or _value(group, 'user_id')
+    if app_id:
+        return 'application credential %s' % app_id
+    if app_name:
+        return 'application credential %s of user %s' % (app_name, user)
+    if user:
+        return 'user %s' % user
+    if _value(group, 'token'):
+        return 'the configured token'
+    return 'auth_type %s' % group.auth_type
+
+
 class KeystoneAuth(CachedAuth):
     """A keystoneauth1 session: token plus the object-store endpoint; an
-    adapter to Keystone's own API (``identity``)."""
+    adapter to Keystone's own API (``identity``).
 
-    def __init__(self, side, conf, identity_conf=None):
-        from keystoneauth1 import session
-        from keystoneauth1.identity import v3
-        super().__init__(side, conf)
-        auth = v3.Password(auth_url=conf.auth_url, username=conf.username,
-                           password=conf.password,
-                           project_name=conf.project_name,
-                           user_domain_name=conf.user_domain_name,
-                           project_domain_name=conf.project_domain_name)
-        verify = False if conf.insecure else (conf.cafile or True)
-        self.session = session.Session(auth=auth, verify=verify,
-                                       timeout=conf.timeout)
+    ``conf`` is the ConfigOpts, ``group`` the side's section: keystoneauth
+    loads the plugin and the session from it
+    (``load_auth_from_conf_options``, ``load_session_from_conf_options``).
+    """
+
+    def __init__(self, side, conf, group, identity_conf=None):
+        from keystoneauth1 import adapter
+        from keystoneauth1 import exceptions as ks_exc
+        from keystoneauth1 import loading as ks_loading
+        super().__init__(side, conf[group])
+        self.who = describe_credentials(self.conf)
+        try:
+            auth = ks_loading.load_auth_from_conf_options(conf, group)
+            self.session = ks_loading.load_session_from_conf_options(
+                conf, group, auth=auth)
+            self.endpoint = adapter.Adapter(self.session,
+                                            **endpoint_kwargs(self.conf))
+        except (ks_exc.ClientException, TypeError, ValueError) as exc:
+            raise ConfigError('[%s] auth_type = %s: %s' % (
+                group, self.conf.auth_type, exc))
         self.identity_conf = identity_conf
         self._identity = None
 
@@ -55,15 +113,17 @@ class KeystoneAuth(CachedAuth):
         conf = self.conf
         try:
             token = self.session.get_token()
-            url = conf.storage_url or self.session.get_endpoint(
-                service_type='object-store', interface=conf.interface,
-                region_name=conf.region_name)
+            url = conf.storage_url or self.endpoint.get_endpoint()
             if not url and token:
                 raise AuthError(self._no_object_store())
         except ks_exc.Unauthorized:
-            raise AuthError('%s: Keystone refused the credentials of user '
-                            '%s at %s' % (self.side, conf.username,
-                                          conf.auth_url))
+            raise AuthError('%s: Keystone refused the credentials of %s at '
+                            '%s' % (self.side, self.who, conf.auth_url))
+        except ks_exc.NotFound:
+            # Keystone 404s an application credential it does not have.
+            raise AuthError('%s: Keystone at %s does not know %s (404): '
+                            'deleted, or a wrong auth_url' % (
+                                self.side, conf.auth_url, self.who))
         except ks_exc.ConnectFailure:
             raise AuthError('%s: cannot reach Keystone at %s' % (
                 self.side, conf.auth_url))
@@ -79,22 +139,25 @@ class KeystoneAuth(CachedAuth):
 
     def _no_object_store(self):
         """One line naming what was asked and what the catalog offers."""
-        conf = self.conf
-        wanted = 'interface %s, region %s' % (
-            conf.interface, conf.region_name or 'any')
+        ep = self.endpoint
+        interfaces = ep.interface or 'public'
+        if not isinstance(interfaces, str):
+            interfaces = '/'.join(interfaces)
+        wanted = 'interface %s, region %s' % (interfaces,
+                                              ep.region_name or 'any')
         try:
             catalog = self.session.auth.get_access(
                 self.session).service_catalog
             found = catalog.get_endpoints_data(
-                service_type='object-store').get('object-store', [])
+                service_type=ep.service_type).get(ep.service_type, [])
             offered = sorted({'%s/%s' % (e.region_name or '-', e.interface)
                               for e in found})
         except Exception:   # the catalog is only an aid to the message
             offered = []
-        return ('%s: no object-store endpoint (%s) in the catalog; it has: '
-                '%s (set [%s] region_name and interface)' % (
-                    self.side, wanted, ', '.join(offered) or 'none',
-                    self.side))
+        return ('%s: no %s endpoint (%s) in the catalog; it has: %s (set '
+                '[%s] region_name and valid_interfaces)' % (
+                    self.side, ep.service_type, wanted,
+                    ', '.join(offered) or 'none', self.side))
 
     # --- Keystone's own API ----------------------------------------------
     @property
@@ -150,8 +213,8 @@ class KeystoneAPI:
             raise AuthError('%s: cannot reach Keystone\'s identity endpoint '
                             'to %s' % (self.side, what))
         except ks_exc.Unauthorized:
-            raise AuthError('%s: Keystone refused the credentials of user '
-                            '%s' % (self.side, self.auth.conf.username))
+            raise AuthError('%s: Keystone refused the credentials of %s' % (
+                self.side, self.auth.who))
         except ks_exc.ClientException as exc:
             raise AuthError('%s: Keystone error while trying to %s: %s' % (
                 self.side, what, exc.__class__.__name__))

@@ -203,7 +203,9 @@ class Cluster(SwiftOperations):
     def _new_connection(self):
         return Connection(self.base_url, timeout=self.conf.timeout,
                           insecure=self.conf.insecure,
-                          cacert=self.conf.cafile)
+                          cacert=self.conf.cafile,
+                          cert=getattr(self.conf, 'certfile', None),
+                          cert_key=getattr(self.conf, 'keyfile', None))
 
     # --- requests ------------------------------------------------------
     def _send(self, conn, method, path, query, headers, data):

@@ -43,6 +43,7 @@ def parse(argv, extra_cli_opts, description, epilog, prog):
         raise ConfigError('no configuration file given: %s --config-file '
                           '/etc/swsync/swsync.conf (options: '
                           'etc/swsync.conf.sample)' % prog)
+    config.register_auth(conf)
     config.check_files(conf)
     config.apply_cli_overrides(conf)
     config.validate(conf)
@@ -67,9 +68,9 @@ def setup_logging(conf, quiet=False):
     log.setup(conf, 'swsync')
     if quiet:
         logging.getLogger().setLevel(logging.ERROR)
-    for path in config.readable_by_others(conf):
+    for path, options in config.readable_by_others(conf):
         LOG.warning('config file %s is readable by other users and holds '
-                    'a password: chmod 600 it', path)
+                    'a secret (%s): chmod 600 it', path, ', '.join(options))
 
 
 def connect(conf, report, dry_run):
@@ -86,7 +87,8 @@ def connect(conf, report, dry_run):
     sides = {}
     for side in ('origin', 'destination'):
         group = conf[side]
-        auth = make_auth(side, group, conf[config.IDENTITY_GROUPS[side]])
+        auth = make_auth(side, conf, side,
+                         conf[config.IDENTITY_GROUPS[side]])
         sides[side] = Cluster(side, auth, group, workers,
                               retries=conf.sync.retries,
                               max_backoff=conf.sync.retry_max_backoff,

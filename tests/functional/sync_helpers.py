@@ -64,12 +64,14 @@ def _load_report(path):
         return json.load(f)
 
 
-def run_swsync(config, tmp_path, *args, timeout=300):
+def run_swsync(config, tmp_path, *args, timeout=300, env=None):
+    """``env``: variables added to the environment of the run."""
     report = os.path.join(str(tmp_path), 'report-%f.json' % time.time())
     proc = subprocess.run(
         SWSYNC_CMD + ['--config-file', str(config), '--report', report] +
         list(args), capture_output=True, text=True, timeout=timeout,
-        stdin=subprocess.DEVNULL)
+        stdin=subprocess.DEVNULL,
+        env=None if env is None else dict(os.environ, **env))
     return Run(proc, _load_report(report))
 
 

@@ -57,8 +57,9 @@ def test_missing_config_file_is_one_message(tmp_path):
 def test_keystone_mode_needs_a_project(tmp_path):
     with pytest.raises(cli.UsageError) as err:
         parse(tmp_path, 'create', extra='auth_version = 3')
-    assert str(err.value) == ('[swift] project_name is required with '
-                              'auth_version = 3')
+    assert str(err.value) == ('[swift] project_name (or project_id) is '
+                              'required with auth_version = 3: the reseller '
+                              'admin needs a project-scoped token')
 
 
 def test_keystone_mode_options(tmp_path):

@@ -16,12 +16,13 @@ def load(tmp_path, text=''):
     conf = cfg.ConfigOpts()
     config.register(conf)
     conf(['--config-file', str(path)], default_config_files=[])
+    config.register_auth(conf)
     config.check_files(conf)
     return conf
 
 
 def identity(conf):
-    return KeystoneAuth('origin', conf.origin,
+    return KeystoneAuth('origin', conf, 'origin',
                         conf[config.IDENTITY_GROUPS['origin']]).identity
 
 
