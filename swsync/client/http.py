@@ -51,12 +51,16 @@ class AuthRefused(Exception):
 
 
 def tempauth_v1(auth_url, user, key, timeout=None, insecure=False,
-                cacert=None):
+                cacert=None, cert=None, cert_key=None):
     """(storage URL, token) from a v1.0 auth endpoint (tempauth, swauth):
     a GET with X-Auth-User and X-Auth-Key. Raises AuthRefused on an error
     status, requests exceptions when the endpoint cannot be reached."""
+    client_cert = None
+    if cert:
+        client_cert = (cert, cert_key) if cert_key else cert
     resp = requests.get(auth_url, timeout=timeout, allow_redirects=False,
                         verify=False if insecure else (cacert or True),
+                        cert=client_cert,
                         headers={'X-Auth-User': user, 'X-Auth-Key': key,
                                  'User-Agent': 'swsync'})
     try:

@@ -1,0 +1,70 @@
+"""client/http.py against a real HTTP server on 127.0.0.1: tempauth v1.0
+and the keep-alive connection (no redirect followed, body undecoded)."""
+import gzip
+import http.server
+import threading
+
+import pytest
+
+from swsync.client.http import AuthRefused, Connection, tempauth_v1
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, headers=(), body=b''):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == '/auth/v1.0':
+            if self.headers.get('X-Auth-Key') != 'secret':
+                return self._send(401)
+            return self._send(200, [
+                ('X-Storage-Url', 'http://127.0.0.1/v1/AUTH_admin'),
+                ('X-Auth-Token', 'AUTH_tk1'),
+                ('User-Seen', self.headers.get('User-Agent'))])
+        if self.path == '/v1/gz':
+            return self._send(200, [('Content-Encoding', 'gzip')],
+                              gzip.compress(b'payload'))
+        return self._send(404)
+
+    def do_POST(self):
+        self._send(307, [('Location', '/v1/target')])
+
+
+@pytest.fixture
+def server():
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield 'http://127.0.0.1:%d' % srv.server_address[1]
+    srv.shutdown()
+
+
+def test_tempauth_gives_storage_url_and_token(server):
+    assert tempauth_v1(server + '/auth/v1.0', 'a:a', 'secret',
+                       timeout=5, cert=None) == (
+        'http://127.0.0.1/v1/AUTH_admin', 'AUTH_tk1')
+
+
+def test_tempauth_refusal_carries_its_status(server):
+    with pytest.raises(AuthRefused) as exc:
+        tempauth_v1(server + '/auth/v1.0', 'a:a', 'wrong', timeout=5)
+    assert exc.value.status == 401
+
+
+def test_connection_keeps_bodies_undecoded_and_redirects_unfollowed(server):
+    conn = Connection(server + '/v1/AUTH_admin', timeout=5)
+    resp = conn.request('GET', '/v1/gz')
+    assert resp.raw.read(decode_content=False) == gzip.compress(b'payload')
+    resp = conn.request('POST', '/v1/link', headers={'X-Object-Meta-A': 'b'})
+    assert resp.status_code == 307
+    conn.close()
