@@ -38,6 +38,9 @@ fuzz: deps $(BIN)/tox
 bench: $(BIN)/swsync
 	tools/install-deps --bench
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/throttle.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) .tox *.egg-info AUTHORS ChangeLog doc/build releasenotes/build .mypy_cache

@@ -10,8 +10,9 @@ day after origin rows with the same etag and size: every object is
 server counts.
 
 Speaks: tempauth ``GET /auth/v1.0``; ``GET /info``; ``HEAD``/``GET`` of
-the account (JSON listing, one container); ``HEAD``/``GET`` of the
-container (JSON listing with ``limit`` and ``marker``).
+the account (JSON listing of one container, or of many: ``containers``);
+``HEAD``/``GET`` of a container (JSON listing with ``limit`` and
+``marker``).
 
 Usage: python listing_server.py PORT OBJECTS origin|destination
 """
@@ -83,17 +84,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 {'Content-Type': 'application/json'}, head)
         if len(parts) == 3 and parts[1] == 'v1':
             server.count('account')
-            rows = []
-            if query.get('marker', '') < CONTAINER:
-                rows = [{'name': CONTAINER, 'count': server.objects,
-                         'bytes': server.objects * OBJECT_SIZE,
-                         'last_modified': server.stamp}]
+            marker = query.get('marker', '')
+            limit = min(int(query.get('limit') or MAX_LIMIT), MAX_LIMIT)
+            rows = [{'name': name, 'count': server.objects,
+                     'bytes': server.objects * OBJECT_SIZE,
+                     'last_modified': server.stamp}
+                    for name in server.containers if name > marker][:limit]
+            total = server.objects * len(server.containers)
             return self._listing(rows and json.dumps(rows).encode(), {
-                'X-Account-Container-Count': '1',
-                'X-Account-Object-Count': str(server.objects),
-                'X-Account-Bytes-Used': str(server.objects * OBJECT_SIZE),
+                'X-Account-Container-Count': str(len(server.containers)),
+                'X-Account-Object-Count': str(total),
+                'X-Account-Bytes-Used': str(total * OBJECT_SIZE),
             }, head)
-        if len(parts) == 4 and parts[1] == 'v1' and parts[3] == CONTAINER:
+        if len(parts) == 4 and parts[1] == 'v1' and \
+                parts[3] in server.container_set:
             server.count('container')
             return self._listing(server.page(query), {
                 'X-Container-Object-Count': str(server.objects),
@@ -117,9 +121,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class ListingServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, objects, side, port=0):
+    def __init__(self, objects, side, port=0, containers=1):
+        """``containers`` of ``objects`` each: one is named CONTAINER,
+        more are CONTAINER-00000, -00001..."""
         super().__init__(('127.0.0.1', port), Handler)
         self.objects = objects
+        self.containers = [CONTAINER] if containers == 1 else [
+            '%s-%05d' % (CONTAINER, i) for i in range(containers)]
+        self.container_set = frozenset(self.containers)
         self.stamp = STAMPS[side]
         self.row = ROW % (OBJECT_SIZE, self.stamp)
         self.url = 'http://127.0.0.1:%d' % self.server_address[1]
