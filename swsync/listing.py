@@ -140,7 +140,8 @@ def open_listing(side: Lister, path: str, limit: int,
     (either may be None: unbounded).
     """
     lower, upper = name_range or (None, None)
-    bounds = {} if upper is None else {'end_marker': upper_end_marker(upper)}
+    bounds: dict[str, str] = (
+        {} if upper is None else {'end_marker': upper_end_marker(upper)})
     pages = iter_pages(
         lambda marker, page_limit: side.list_page(
             path, marker, page_limit, missing_ok=missing_ok, **bounds),
@@ -157,11 +158,11 @@ def open_listing(side: Lister, path: str, limit: int,
     return headers, rows()
 
 
-def upper_end_marker(upper: str | None) -> str | None:
+def upper_end_marker(upper: str) -> str:
     """Swift's end_marker excludes its value; names never contain NUL, so
     ``upper + '\\x01'`` is the smallest end_marker that keeps ``upper`` and
     drops every name above it."""
-    return None if upper is None else upper + '\x01'
+    return upper + '\x01'
 
 
 class Stopped(Exception):

@@ -1,8 +1,14 @@
 """client/http.py against a real HTTP server on 127.0.0.1: tempauth v1.0
-and the keep-alive connection (no redirect followed, body undecoded)."""
+and the keep-alive connection (no redirect followed, body undecoded).
+
+The server runs in a child process: once any test has imported swsync.cmd,
+eventlet has patched threading and sockets in this process, and a server
+thread here would never get to answer a blocking client (the suite hung).
+"""
 import gzip
 import http.server
-import threading
+import subprocess
+import sys
 
 import pytest
 
@@ -40,13 +46,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._send(307, [('Location', '/v1/target')])
 
 
+def serve():
+    """Child process: print the port, then serve until killed."""
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    print(srv.server_address[1], flush=True)
+    srv.serve_forever()
+
+
 @pytest.fixture
 def server():
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d' % srv.server_address[1]
-    srv.shutdown()
+    child = subprocess.Popen([sys.executable, __file__],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(child.stdout.readline())
+        yield 'http://127.0.0.1:%d' % port
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_tempauth_gives_storage_url_and_token(server):
@@ -68,3 +84,7 @@ def test_connection_keeps_bodies_undecoded_and_redirects_unfollowed(server):
     resp = conn.request('POST', '/v1/link', headers={'X-Object-Meta-A': 'b'})
     assert resp.status_code == 307
     conn.close()
+
+
+if __name__ == '__main__':
+    serve()
