@@ -2,7 +2,11 @@
 level imports included: a lazy import hides a cycle, it does not end it).
 """
 import ast
+import configparser
+import importlib.metadata
 import pathlib
+import re
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -76,3 +80,43 @@ def test_the_checker_sees_a_cycle():
     assert find_cycle({'a': {'b'}, 'b': {'c'}, 'c': {'a'}}) == \
         ['a', 'b', 'c', 'a']
     assert graph()['swsync.engine']     # it reads real imports
+
+
+def third_party_imports():
+    """Top-level names of what swsync and swfiller import from outside."""
+    names = set()
+    for name, path in modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(a.name.split('.')[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names.add((node.module or '').split('.')[0])
+    return names - {'swsync', 'swfiller'} - set(sys.stdlib_module_names)
+
+
+def declared_requirements():
+    config = configparser.ConfigParser()
+    config.read(ROOT / 'setup.cfg')
+    lines = config['options']['install_requires'].split('\n')
+    return {normalized(re.split(r'[<>=!~; ]', line.strip())[0])
+            for line in lines if line.strip()}
+
+
+def normalized(distribution):
+    """PEP 503 form: prometheus_client and prometheus-client are one."""
+    return re.sub(r'[-_.]+', '-', distribution).lower()
+
+
+def test_every_declared_requirement_is_imported_and_every_import_declared():
+    """A dependency nobody imports is weight on every install (and
+    python-swiftclient stayed declared after the client stopped using it);
+    an import nobody declared breaks a clean install."""
+    providers = importlib.metadata.packages_distributions()
+    imported = set()
+    for top in third_party_imports():
+        dists = {normalized(d) for d in providers.get(top, ())}
+        assert dists, 'import of %s: no installed distribution' % top
+        imported |= dists
+    declared = declared_requirements()
+    assert declared - imported == set(), 'declared, never imported'
+    assert imported - declared == set(), 'imported, not declared'
