@@ -11,7 +11,6 @@ Order of writes, so the destination accepts each one: within an account,
 everything else first, then SLO manifests and static symlinks, whose
 segments and targets must exist (``deferred``).
 """
-import dataclasses
 import logging
 
 from swsync import decide
@@ -23,14 +22,16 @@ from swsync import listing
 from swsync import safety
 from swsync.actions import Actions, Planner
 from swsync.deferred import DeferredWrites
+from swsync.dispatch import Dispatcher
 from swsync.partition import WHOLE, Partition
 from swsync.policies import StoragePolicies
 from swsync.scope import ContainerScope
 from swsync.discovery import unused_account
-from swsync.client.errors import SyncError, TargetsMissing
+from swsync.client.errors import SyncError
 from swsync.outcomes import Outcome
 from swsync.tasks import ObjectTask, guarded
-from swsync.visitors import ContainerVisitor, ObjectVisitor
+from swsync.visitors import (ContainerVisitor, ObjectVisitor,
+                             announce_account)
 
 LOG = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class Syncer:
         self.deferred = DeferredWrites(
             self.actions, report, self.object_pool, lambda: self.stopping,
             patience=self.conf.shard_wait if self.partition.sharded else 0)
+        self.dispatcher = Dispatcher(self.actions, report, self.deferred)
 
     def apply_limits(self, origin_info, dest_info):
         """Take what both clusters accept from their /info: page size,
@@ -152,7 +154,11 @@ class Syncer:
                 self.report.count(Outcome.ACCOUNTS_POSTED)
         group = green.TaskGroup(self.container_pool)
         deferred = []
-        visitor = ContainerVisitor(self, account, group, deferred)
+        # the progress line's totals, whole, when the run covers all
+        announced = not (missing or self.scope or self.partition.sharded) \
+            and announce_account(self.report, o_headers)
+        visitor = ContainerVisitor(self, account, group, deferred,
+                                   announced)
         result = listing.march(o_rows, d_rows, visitor)
         group.wait()
         # Out of scope (exclude_containers...): never deleted either.
@@ -312,53 +318,7 @@ class Syncer:
                               decide.Decision(decide.DELETE,
                                               'not in origin listing'),
                               settings)
-            group.spawn(guarded, self.report, task.scope, self._delete, task)
+            group.spawn(guarded, self.report, task.scope,
+                        self.dispatcher.delete, task)
         group.wait()
         return not self.stopping
-
-    def dispatch(self, task, group, deferred):
-        """Route one decision: count it, defer it, or run it."""
-        action = task.decision.action
-        LOG.debug('%s %s: %s', action, task.scope, task.decision.reason)
-        if action == decide.SKIP:
-            self.report.count(Outcome.OBJECTS_UNCHANGED)
-        elif action == decide.IGNORE:
-            self.report.count(Outcome.DELETE_MARKERS_IGNORED)
-        elif action == decide.COPY and deferred is not None and \
-                task.needs_targets_first:
-            self.deferred.defer(task, deferred)
-        elif action == decide.COPY:
-            group.spawn(guarded, self.report, task.scope, self._copy, task,
-                        deferred)
-        elif action == decide.REFRESH:
-            group.spawn(guarded, self.report, task.scope, self._refresh,
-                        task, deferred)
-        else:
-            raise ValueError('no dispatch for %r' % (task.decision,))
-
-    def _copy(self, task, deferred):
-        try:
-            outcome, size = self.actions.copy(task)
-        except TargetsMissing:
-            # A manifest or static link the listing did not reveal as one
-            # (Swift < 2.19 manifests, links in versioned containers):
-            # its segments or target are not on the destination yet.
-            if deferred is None:
-                raise
-            self.deferred.defer(task, deferred)
-            return
-        self.report.count(outcome)
-        self.report.add_bytes(size)
-
-    def _refresh(self, task, deferred):
-        outcome, decision = self.actions.refresh(task)
-        if decision is None:
-            self.report.count(outcome)
-            return
-        # The origin is another kind or content than the listing showed:
-        # copy it, through the same route as a listing decision (a
-        # manifest found this way waits for its segments like any other).
-        self._copy(dataclasses.replace(task, decision=decision), deferred)
-
-    def _delete(self, task):
-        self.report.count(self.actions.delete(task))

@@ -11,14 +11,34 @@ from swsync.partition import WHOLE
 from swsync.tasks import ObjectTask, guarded
 
 
+def announce_account(report, o_headers):
+    """Give the progress line an account's totals at once, from its
+    listing's headers (for a run that covers the whole account): announced
+    container by container, the totals grew only as fast as the pool took
+    containers, and the percentage and ETA were wrong until the end.
+    False when the headers do not say."""
+    counts = {}
+    for key, header in (('containers', 'x-account-container-count'),
+                        ('objects', 'x-account-object-count'),
+                        ('bytes', 'x-account-bytes-used')):
+        try:
+            counts[key] = int(o_headers.get(header, ''))
+        except ValueError:
+            return False
+    report.expect(**counts)
+    return True
+
+
 class ContainerVisitor:
     """An account's containers, from the march of its two listings."""
 
-    def __init__(self, syncer, account, group, deferred):
+    def __init__(self, syncer, account, group, deferred, announced=False):
         self.syncer = syncer
         self.account = account
         self.group = group
         self.deferred = deferred
+        # the account's totals were announced whole (engine)
+        self.announced = announced
 
     def _spawn(self, row, dest_exists):
         self.syncer._check_stop()
@@ -30,7 +50,7 @@ class ContainerVisitor:
         if not work:
             self.syncer.report.count(Outcome.CONTAINERS_OTHER_SHARDS)
             return
-        if work == [(None, WHOLE)]:
+        if work == [(None, WHOLE)] and not self.announced:
             self.syncer.report.expect(containers=1,
                                       objects=row.get('count', 0),
                                       bytes=row.get('bytes', 0))
@@ -73,7 +93,7 @@ class ObjectVisitor:
             return
         task = ObjectTask(self.account, self.container, origin['name'],
                           origin, dest, decision, self.settings)
-        self.syncer.dispatch(task, self.group, self.deferred)
+        self.syncer.dispatcher.dispatch(task, self.group, self.deferred)
 
     def origin_only(self, row):
         self._visit(row, None)

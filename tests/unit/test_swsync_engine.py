@@ -821,3 +821,26 @@ def test_apply_limits_without_info_keeps_configured_limit():
     syncer = Syncer(fakes.make_conf(listing_limit=50), None, None, Report())
     syncer.apply_limits({}, {'swift': {}})
     assert syncer.limit == 50
+
+
+def test_progress_totals_come_whole_from_the_account_listing(
+        world, origin, dest):
+    """The ETA needs the whole account's totals before its containers are
+    walked: announced container by container, they grew as the pool took
+    containers (a terminal showed 2/5 containers, then 9/9)."""
+    seed(origin, {'c%d' % i: {'o%d' % j: b'x' for j in range(i + 1)}
+                  for i in range(6)})
+    world.advance(100)
+    report = Report()
+    seen = []
+    report.listeners.append(
+        lambda what, n: seen.append(dict(report.totals))
+        if what == 'objects_examined' and not seen else None)
+    syncer = Syncer(fakes.make_conf(container_workers=1), origin, dest,
+                    report)
+    syncer.run([ACCOUNT])
+    report.finish()
+    assert report.exit_code == 0
+    assert seen[0]['containers'] == 6
+    assert seen[0]['objects'] == 21
+    assert report.totals['containers'] == 6     # not counted twice
