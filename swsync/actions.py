@@ -24,6 +24,8 @@ import json
 import logging
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO, Any
 
 from swsync import decide
 from swsync import dest_account
@@ -31,8 +33,11 @@ from swsync import headers as hdrs
 from swsync import limits as limits_mod
 from swsync.client.errors import OriginChanged, SyncError, SwiftError, \
     TargetsMissing, TransportError
+from swsync.client.http import Body, RawBody, Response
+from swsync.decide import Decision, Headers, Row
 from swsync.outcomes import Outcome
-from swsync.client.swift import BODY_ERRORS
+from swsync.client.swift import BODY_ERRORS, SwiftOperations
+from swsync.tasks import ObjectTask
 
 LOG = logging.getLogger(__name__)
 
@@ -46,6 +51,10 @@ POST_EXPIRY_MARGIN = 2.0
 # (yet) on the destination.
 TARGET_STATUSES = (400, 404, 409, 412, 422)
 
+#: What ``refresh`` found: (outcome, None) when it is done, or
+#: (None, Decision(COPY)) when the object must be copied.
+Refreshed = tuple[Outcome, None] | tuple[None, Decision]
+
 
 class RefusedItem(SyncError):
     """The destination cannot hold this item (a limit); not retried."""
@@ -58,21 +67,21 @@ class ReadTime:
     # than its arrival is not stale.
     DATE_SLACK = 1.5
 
-    def __init__(self, made, arrived):
+    def __init__(self, made: float, arrived: float) -> None:
         self.made = made
         self.arrived = arrived
 
     @classmethod
-    def of(cls, headers):
+    def of(cls, headers: Headers) -> 'ReadTime':
         arrived = time.time()
         try:
             made = email.utils.parsedate_to_datetime(
-                headers.get('date')).timestamp()
-        except (TypeError, ValueError):
+                headers['date']).timestamp()
+        except (KeyError, TypeError, ValueError):
             made = arrived
         return cls(made, arrived)
 
-    def window_exceeds(self, seconds):
+    def window_exceeds(self, seconds: float) -> bool:
         """Is the time from the origin's answer to now over ``seconds``?"""
         return (self.arrived - self.made > self.DATE_SLACK or
                 time.time() - self.arrived > seconds)
@@ -85,15 +94,16 @@ class StreamBody:
     of leaving the destination waiting for bytes that never arrive.
     """
 
-    def __init__(self, raw, length, on_read=None):
+    def __init__(self, raw: RawBody, length: int,
+                 on_read: Callable[[int], None] | None = None) -> None:
         self.raw = raw
         self.length = self.remaining = length
         self.on_read = on_read or (lambda n: None)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.length
 
-    def read(self, size=-1):
+    def read(self, size: int | None = -1) -> bytes:
         if self.remaining <= 0:
             return b''
         want = self.remaining if size is None or size < 0 else min(
@@ -109,9 +119,9 @@ class StreamBody:
         return chunk
 
 
-def read_query(row, head=False):
+def read_query(row: Row | None, head: bool = False) -> dict[str, str]:
     """The query that reads an origin object as what it is."""
-    query = {}
+    query: dict[str, str] = {}
     row = row or {}
     if decide.is_versioned(row):
         vid = decide.version_id(row)
@@ -126,16 +136,20 @@ def read_query(row, head=False):
     return query
 
 
-def _true(value):
+def _true(value: str | None) -> bool:
     return (value or '').lower() in ('true', '1', 'yes', 'on')
 
 
 class Actions:
     """Objects, containers and accounts written on the destination."""
 
-    def __init__(self, origin, dest, extra_headers=(), expiry_margin=60.0,
-                 preserve_timestamps=False, dest_limits=None, settle=2.0,
-                 count=None):
+    def __init__(self, origin: SwiftOperations, dest: SwiftOperations,
+                 extra_headers: Iterable[str] = (),
+                 expiry_margin: float = 60.0,
+                 preserve_timestamps: bool = False,
+                 dest_limits: Mapping[str, int] | None = None,
+                 settle: float = 2.0,
+                 count: Callable[[Outcome], None] | None = None) -> None:
         self.count = count or (lambda outcome: None)
         self.origin = origin
         self.dest = dest
@@ -146,13 +160,14 @@ class Actions:
         self.settle = settle
 
     # --- helpers ---------------------------------------------------------
-    def _count_transfer(self, nbytes):
+    def _count_transfer(self, nbytes: int) -> None:
         """Object bytes read from the origin and written to the
         destination count against both sides' byte rates."""
         self.origin.throttle.transferred(nbytes)
         self.dest.throttle.transferred(nbytes)
 
-    def _expires_soon(self, headers, margin=None):
+    def _expires_soon(self, headers: Headers,
+                      margin: float | None = None) -> bool:
         """Does the object expire within ``margin`` (the copy margin by
         default)? Such an object is not copied: it would expire during or
         right after the copy."""
@@ -165,7 +180,7 @@ class Actions:
         except ValueError:
             return False
 
-    def _metadata(self, headers, preserve):
+    def _metadata(self, headers: Headers, preserve: bool) -> dict[str, str]:
         """The allow-listed headers to write, plus the origin timestamp
         in preserving mode."""
         meta = hdrs.object_metadata(headers, self.extra_headers)
@@ -174,12 +189,13 @@ class Actions:
         return meta
 
     @staticmethod
-    def _before_write(task):
+    def _before_write(task: ObjectTask) -> None:
         """Lift the container's settings (versioning, quotas), once."""
         if task.settings is not None:
             task.settings.before_write()
 
-    def _check_not_changed(self, task, headers, read, preserve):
+    def _check_not_changed(self, task: ObjectTask, headers: Headers,
+                           read: ReadTime, preserve: bool) -> None:
         """Close the race of the timestamp rule.
 
         A write gets the destination's clock; the next run trusts it when
@@ -200,7 +216,7 @@ class Actions:
             raise OriginChanged('GET', task.name, 'the origin object changed '
                                 'while it was copied: copying it again')
 
-    def head_origin(self, task):
+    def head_origin(self, task: ObjectTask) -> dict[str, str] | None:
         """The origin object's own headers (None: 404), read as what it
         is; an SLO is read again without ``multipart-manifest=get`` when
         the listing did not tell."""
@@ -221,12 +237,13 @@ class Actions:
         return headers
 
     # --- copy ------------------------------------------------------------
-    def copy(self, task):
+    def copy(self, task: ObjectTask) -> tuple[Outcome, int]:
         """Copy one object as what it is: plain (streamed), SLO manifest,
         DLO manifest or symlink. Returns (outcome, bytes)."""
         return self.origin.retrying(lambda: self._copy_once(task))
 
-    def _copy_once(self, task, preserve=None):
+    def _copy_once(self, task: ObjectTask, preserve: bool | None = None
+                   ) -> tuple[Outcome, int]:
         preserve = self.preserve_timestamps if preserve is None else preserve
         with self.origin.get_object(task.account, task.container, task.name,
                                     query=read_query(task.origin),
@@ -247,7 +264,8 @@ class Actions:
             if problem:
                 raise RefusedItem(problem)
             kind = decide.head_kind(headers)
-            query = None
+            query: dict[str, str] | None = None
+            body: Body
             if kind == decide.SLO:
                 outcome, body = Outcome.SLOS_COPIED, self._manifest(
                     resp, length, task)
@@ -286,7 +304,7 @@ class Actions:
         return outcome, length
 
     @staticmethod
-    def _manifest(resp, length, task):
+    def _manifest(resp: Response, length: int, task: ObjectTask) -> bytes:
         if length > MAX_MANIFEST_BYTES:
             raise RefusedItem('SLO manifest of %d bytes is too large'
                               % length)
@@ -296,7 +314,8 @@ class Actions:
             raise TransportError('GET', task.name, 'manifest body broke '
                                  'off: %s' % exc.__class__.__name__)
 
-    def _symlink_headers(self, task, headers):
+    def _symlink_headers(self, task: ObjectTask,
+                         headers: Headers) -> dict[str, str]:
         """X-Symlink-* for the destination link: the target account is
         mapped, and a static link to an SLO pins the destination
         manifest's own etag (its manifest lists the destination segments'
@@ -312,7 +331,8 @@ class Actions:
                 task, headers, slo_etag)
         return out
 
-    def _dest_manifest_etag(self, task, headers, slo_etag):
+    def _dest_manifest_etag(self, task: ObjectTask, headers: Headers,
+                            slo_etag: str) -> str:
         container, _sep, obj = headers['x-symlink-target'].partition('/')
         account = headers.get('x-symlink-target-account') or task.account
         target = self.dest.head_object(
@@ -327,7 +347,7 @@ class Actions:
             raise TargetsMissing('PUT', path, 409, 'link target differs')
         return target['x-manifest-etag']
 
-    def link_broken_on_origin(self, task):
+    def link_broken_on_origin(self, task: ObjectTask) -> bool:
         """Does the origin itself fail to serve this static link (its
         target changed since the link was made, 409, or was deleted)?
         Such a link cannot be written on the destination."""
@@ -343,7 +363,7 @@ class Actions:
         # 404 following the link: the target is gone if the link is there
         return self.head_origin(task) is not None
 
-    def manifest_broken_on_origin(self, task):
+    def manifest_broken_on_origin(self, task: ObjectTask) -> bool:
         """Does the origin SLO manifest reference a segment that is gone
         from the origin (the origin cannot serve it either)? Such a
         manifest cannot be written on the destination."""
@@ -368,12 +388,12 @@ class Actions:
         return False
 
     # --- refresh ---------------------------------------------------------
-    def refresh(self, task):
+    def refresh(self, task: ObjectTask) -> Refreshed:
         """Read the origin object and act on what it is now: (outcome,
         None), or (None, Decision(COPY)) when it must be copied."""
         return self.origin.retrying(lambda: self._refresh_once(task))
 
-    def _refresh_once(self, task):
+    def _refresh_once(self, task: ObjectTask) -> Refreshed:
         headers = self.head_origin(task)
         if headers is None:
             return Outcome.OBJECTS_VANISHED, None
@@ -390,6 +410,9 @@ class Actions:
             mapped['x-symlink-target-account'] = self.dest.account_map.get(
                 target_account, target_account)
             origin_link = decide.link_path(mapped, task.account)
+        # Only a REFRESH decision is refreshed, and decide_object makes it
+        # for a name in both listings only: both rows are there.
+        assert task.origin is not None and task.dest is not None
         decision = decide.after_refresh(headers, task.origin, task.dest,
                                         self.settle, origin_link)
         if decision.action == decide.SKIP:
@@ -420,7 +443,7 @@ class Actions:
         return Outcome.OBJECTS_POSTED, None
 
     # --- delete ----------------------------------------------------------
-    def delete(self, task):
+    def delete(self, task: ObjectTask) -> Outcome:
         """Delete on the destination only after the origin confirms 404.
 
         Listings lag and read one replica; ``X-Newest`` asks every origin
@@ -430,7 +453,7 @@ class Actions:
         """
         return self.origin.retrying(lambda: self._delete_once(task))
 
-    def _delete_once(self, task):
+    def _delete_once(self, task: ObjectTask) -> Outcome:
         if self.origin.head_object(
                 task.account, task.container, task.name,
                 query={'multipart-manifest': 'get', 'symlink': 'get'},
@@ -441,27 +464,31 @@ class Actions:
         return Outcome.OBJECTS_DELETED
 
     # --- the destination writes (what Planner records instead) -----------
-    def write_object_metadata(self, task, headers, reason):
+    def write_object_metadata(self, task: ObjectTask,
+                              headers: Mapping[str, str],
+                              reason: str) -> None:
         self.dest.post_object(task.account, task.container, task.name,
                               headers, retry=False)
         LOG.debug('posted metadata of %s/%s/%s (%s)', task.account,
                   task.container, task.name, reason)
 
-    def delete_object(self, task):
+    def delete_object(self, task: ObjectTask) -> None:
         self.dest.delete_object(task.account, task.container, task.name,
                                 retry=False)
         LOG.info('deleted %s/%s/%s (gone from the origin)', task.account,
                  task.container, task.name)
 
-    def create_container(self, account, container, headers, reason):
+    def create_container(self, account: str, container: str,
+                         headers: Mapping[str, str], reason: str) -> None:
         self.dest.put_container(account, container, headers)
         LOG.info('created container %s/%s', account, container)
 
-    def post_container(self, account, container, headers, reason):
+    def post_container(self, account: str, container: str,
+                       headers: Mapping[str, str], reason: str) -> None:
         self.dest.post_container(account, container, headers)
         LOG.debug('posted %s/%s: %s', account, container, reason)
 
-    def delete_container(self, account, container):
+    def delete_container(self, account: str, container: str) -> bool:
         """True when gone, False when not empty yet."""
         gone = self.dest.delete_container(account, container)
         if gone:
@@ -469,11 +496,12 @@ class Actions:
                      account, container)
         return gone
 
-    def post_account(self, account, headers, reason):
+    def post_account(self, account: str, headers: Mapping[str, str],
+                     reason: str) -> None:
         self.dest.post_account(account, headers)
         LOG.debug('posted account %s: %s', account, reason)
 
-    def ensure_account(self, account):
+    def ensure_account(self, account: str) -> bool:
         """Create the destination account if it is missing (a proxy
         without account_autocreate); True when it was created."""
         created = dest_account.ensure_account(self.dest, account)
@@ -486,21 +514,26 @@ class Planner(Actions):
     """Dry-run: the same decisions and origin reads, no destination write;
     one JSON line per write that a real run would make."""
 
-    def __init__(self, *args, stream=None, **kwargs):
+    def __init__(self, *args: Any, stream: IO[str] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stream = stream
 
-    def _plan(self, action, reason, account, container=None, obj=None):
+    def _plan(self, action: str, reason: str, account: str,
+              container: str | None = None, obj: str | None = None) -> None:
         line = {'action': action, 'account': account}
         if container is not None:
             line['container'] = container
         if obj is not None:
             line['object'] = obj
         line['reason'] = reason
+        # A dry run is always given its plan stream (engine: cmd.sync
+        # passes stdout).
+        assert self.stream is not None
         self.stream.write(json.dumps(line, ensure_ascii=False) + '\n')
         self.stream.flush()
 
-    def copy(self, task):
+    def copy(self, task: ObjectTask) -> tuple[Outcome, int]:
         row = task.origin or {}
         kind = decide.object_kind(row)
         if decide.is_versioned(row):
@@ -513,28 +546,33 @@ class Planner(Actions):
                    task.container, task.name)
         return outcome, 0 if kind == decide.SLO else row.get('bytes', 0)
 
-    def write_object_metadata(self, task, headers, reason):
+    def write_object_metadata(self, task: ObjectTask,
+                              headers: Mapping[str, str],
+                              reason: str) -> None:
         self._plan('post', reason, task.account, task.container, task.name)
 
-    def delete_object(self, task):
+    def delete_object(self, task: ObjectTask) -> None:
         self._plan('delete', 'gone from the origin', task.account,
                    task.container, task.name)
 
-    def create_container(self, account, container, headers, reason):
+    def create_container(self, account: str, container: str,
+                         headers: Mapping[str, str], reason: str) -> None:
         self._plan('containers_created', reason, account, container)
 
-    def post_container(self, account, container, headers, reason):
+    def post_container(self, account: str, container: str,
+                       headers: Mapping[str, str], reason: str) -> None:
         self._plan('containers_posted', reason, account, container)
 
-    def delete_container(self, account, container):
+    def delete_container(self, account: str, container: str) -> bool:
         self._plan('containers_deleted', 'gone from the origin', account,
                    container)
         return True
 
-    def post_account(self, account, headers, reason):
+    def post_account(self, account: str, headers: Mapping[str, str],
+                     reason: str) -> None:
         self._plan('accounts_posted', reason, account)
 
-    def ensure_account(self, account):
+    def ensure_account(self, account: str) -> bool:
         if not dest_account.ensure_account(self.dest, account, dry_run=True):
             return False
         self._plan('accounts_created', 'missing on destination', account)

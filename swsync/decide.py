@@ -46,7 +46,7 @@ import datetime
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 #: A listing row as Swift's JSON listing gives it (``name``, ``hash``,
 #: ``bytes``, ``last_modified``, ``content_type``, ``slo_etag``,
@@ -75,6 +75,21 @@ _EPOCH = datetime.datetime(1970, 1, 1)
 class Decision:
     action: str
     reason: str
+
+
+@overload
+def strip_etag(value: str) -> str:
+    ...
+
+
+@overload
+def strip_etag(value: None) -> None:
+    ...
+
+
+@overload
+def strip_etag(value: str | None) -> str | None:
+    ...
 
 
 def strip_etag(value: str | None) -> str | None:

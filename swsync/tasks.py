@@ -1,10 +1,13 @@
 """The unit of object work, and the runner that reports its failures."""
 import logging
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from swsync import decide
 from swsync.client.errors import SyncError
+
+if TYPE_CHECKING:
+    from swsync.lifts import ContainerSettings
 
 LOG = logging.getLogger(__name__)
 
@@ -22,7 +25,7 @@ class ObjectTask:
     origin: Optional[dict]
     dest: Optional[dict]
     decision: decide.Decision
-    settings: object = None
+    settings: Optional['ContainerSettings'] = None
     failure: Exception = None   # why a deferred write was refused
 
     @property

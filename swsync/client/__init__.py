@@ -3,11 +3,18 @@ by a reseller admin (``swift.Cluster``: HTTP, retries, named operations),
 its authentication (``auth``: tempauth; ``keystone``: Keystone v3) and the
 errors they raise (``errors``).
 """
-from swsync.client.auth import TempAuth
+from typing import TYPE_CHECKING
+
+from swsync.client.auth import CachedAuth, TempAuth
 from swsync.client.keystone import KeystoneAuth
 
+if TYPE_CHECKING:
+    from oslo_config import cfg
 
-def make_auth(side, conf, group, identity_conf=None):
+
+def make_auth(side: str, conf: 'cfg.ConfigOpts', group: str,
+              identity_conf: 'cfg.ConfigOpts.GroupAttr | None' = None
+              ) -> CachedAuth:
     """The authenticator of one side: ``conf`` the ConfigOpts, ``group``
     the side's section (``[origin]``...), whose options
     ``swsync.config.register_auth`` registered; ``identity_conf``: its

@@ -7,12 +7,21 @@ the password or the token.
 """
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from swsync.client.http import AuthRefused, tempauth_v1
 
 from swsync.client.errors import AuthError, describe_transport
 
+if TYPE_CHECKING:
+    # oslo.config has no type hints: for mypy these are Any. A side's
+    # group (``cfg.ConfigOpts.GroupAttr``) has its options as attributes.
+    from oslo_config import cfg
+
 LOG = logging.getLogger(__name__)
+
+#: (storage URL, token)
+Credentials = tuple[str, str]
 
 
 class CachedAuth:
@@ -23,32 +32,32 @@ class CachedAuth:
     retries, and the next credentials() call authenticates again.
     """
 
-    def __init__(self, side, conf):
+    def __init__(self, side: str, conf: 'cfg.ConfigOpts.GroupAttr') -> None:
         self.side = side
         self.conf = conf
         self._lock = threading.Lock()
-        self._creds = None
+        self._creds: Credentials | None = None
 
-    def credentials(self):
+    def credentials(self) -> Credentials:
         """(storage_url, token), authenticating on first use."""
         with self._lock:
             if self._creds is None:
                 self._creds = self._authenticate()
             return self._creds
 
-    def invalidate(self):
+    def invalidate(self) -> None:
         """Forget the token (after a 401) so the next call re-authenticates."""
         with self._lock:
             self._creds = None
 
-    def _authenticate(self):
+    def _authenticate(self) -> Credentials:
         raise NotImplementedError
 
 
 class TempAuth(CachedAuth):
     """Tempauth/swauth (v1.0): GET auth_url with X-Auth-User/X-Auth-Key."""
 
-    def _authenticate(self):
+    def _authenticate(self) -> Credentials:
         conf = self.conf
         try:
             url, token = tempauth_v1(

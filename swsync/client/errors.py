@@ -13,7 +13,7 @@ class AuthError(SyncError):
     """Authentication or authorization failed: exit code 2."""
 
 
-def short_path(path, limit=300):
+def short_path(path: str, limit: int = 300) -> str:
     """A path short enough for one log line (names can be 1 KB of UTF-8,
     three times that quoted)."""
     if len(path) <= limit:
@@ -21,7 +21,7 @@ def short_path(path, limit=300):
     return '%s...%s' % (path[:limit // 2], path[-limit // 3:])
 
 
-def describe_transport(exc):
+def describe_transport(exc: BaseException) -> str:
     """One short line for a connection-level exception."""
     text = str(exc)
     for marker, meaning in (
@@ -44,9 +44,15 @@ class SwiftError(SyncError):
     """A Swift request answered with an unexpected status.
 
     Holds no token and no header values, so it is safe to log.
+    ``Cluster`` sets ``retry_after`` (seconds, from Retry-After) and
+    ``side`` on the errors it raises; these class defaults are what the
+    retry policy's ``getattr(exc, ..., None)`` read on the others.
     """
+    retry_after: float | None = None
+    side: str | None = None
 
-    def __init__(self, method, path, status, reason=''):
+    def __init__(self, method: str, path: str, status: int,
+                 reason: str = '') -> None:
         self.method = method
         self.path = path
         self.status = status
@@ -59,7 +65,8 @@ class ListingLimitTooHigh(SwiftError):
     """A listing page was asked with a larger ``limit`` than the cluster
     allows (412 "Maximum limit is N"); ``maximum`` is N."""
 
-    def __init__(self, method, path, status, reason='', maximum=None):
+    def __init__(self, method: str, path: str, status: int,
+                 reason: str = '', maximum: int | None = None) -> None:
         super().__init__(method, path, status, reason)
         self.maximum = maximum
 
@@ -72,7 +79,7 @@ class TargetsMissing(SwiftError):
 class TransportError(SyncError):
     """The proxy could not be reached or the connection broke."""
 
-    def __init__(self, method, path, cause):
+    def __init__(self, method: str, path: str, cause: str) -> None:
         self.method = method
         self.path = path
         self.cause = cause

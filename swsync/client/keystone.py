@@ -15,12 +15,23 @@ endpoints often live in another region than Swift's.
 """
 import logging
 import types
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from swsync.client.auth import CachedAuth
+from swsync.client.auth import CachedAuth, Credentials
 from swsync.client.errors import AuthError, ConfigError
 
+if TYPE_CHECKING:
+    # Neither library has type hints: for mypy these are Any.
+    from keystoneauth1 import adapter
+    from oslo_config import cfg
+
 LOG = logging.getLogger(__name__)
+
+#: A JSON object of Keystone's API (a project or domain reference, a
+#: response body).
+Ref = dict[str, Any]
 
 # keystoneauth's adapter options that choose the object-store endpoint
 # (swsync.config.ENDPOINT_OPTS registers them).
@@ -39,7 +50,7 @@ class KeystoneRefused(AuthError):
     """Keystone answered 403 to a read of its projects or domains."""
 
 
-def endpoint_kwargs(group):
+def endpoint_kwargs(group: 'cfg.ConfigOpts.GroupAttr') -> dict[str, object]:
     """keystoneauth1 Adapter arguments for the object-store endpoint,
     checked by keystoneauth's own process_conf_options (TypeError: e.g.
     interface and valid_interfaces both set, an unknown interface)."""
@@ -49,19 +60,19 @@ def endpoint_kwargs(group):
                                     get_adapter_conf_options()})
     for name in ENDPOINT_OPTS:
         setattr(view, name, group[name])
-    kwargs = {}
+    kwargs: dict[str, object] = {}
     adapter_loading.process_conf_options(view, kwargs)
     return {k: v for k, v in kwargs.items() if v is not None}
 
 
-def _value(group, name):
+def _value(group: 'cfg.ConfigOpts.GroupAttr', name: str) -> object:
     try:
         return group[name]
     except (KeyError, AttributeError):     # not an option of this plugin
         return None
 
 
-def describe_credentials(group):
+def describe_credentials(group: 'cfg.ConfigOpts.GroupAttr') -> str:
     """Who authenticates, for messages: never a secret."""
     app_id = _value(group, 'application_credential_id')
     app_name = _value(group, 'application_credential_name')
@@ -86,7 +97,9 @@ class KeystoneAuth(CachedAuth):
     (``load_auth_from_conf_options``, ``load_session_from_conf_options``).
     """
 
-    def __init__(self, side, conf, group, identity_conf=None):
+    def __init__(self, side: str, conf: 'cfg.ConfigOpts', group: str,
+                 identity_conf: 'cfg.ConfigOpts.GroupAttr | None' = None
+                 ) -> None:
         from keystoneauth1 import adapter
         from keystoneauth1 import exceptions as ks_exc
         from keystoneauth1 import loading as ks_loading
@@ -102,13 +115,13 @@ class KeystoneAuth(CachedAuth):
             raise ConfigError('[%s] auth_type = %s: %s' % (
                 group, self.conf.auth_type, exc))
         self.identity_conf = identity_conf
-        self._identity = None
+        self._identity: adapter.Adapter | None = None
 
-    def invalidate(self):
+    def invalidate(self) -> None:
         super().invalidate()
         self.session.invalidate()
 
-    def _authenticate(self):
+    def _authenticate(self) -> Credentials:
         from keystoneauth1 import exceptions as ks_exc
         conf = self.conf
         try:
@@ -137,7 +150,7 @@ class KeystoneAuth(CachedAuth):
                             self.side)
         return url, token
 
-    def _no_object_store(self):
+    def _no_object_store(self) -> str:
         """One line naming what was asked and what the catalog offers."""
         ep = self.endpoint
         interfaces = ep.interface or 'public'
@@ -161,13 +174,13 @@ class KeystoneAuth(CachedAuth):
 
     # --- Keystone's own API ----------------------------------------------
     @property
-    def identity(self):
+    def identity(self) -> 'adapter.Adapter':
         """A keystoneauth1 Adapter to the identity service, chosen with
         the side's identity group (region, interfaces, override)."""
         if self._identity is None:
             from keystoneauth1 import adapter
             from keystoneauth1.loading import adapter as adapter_loading
-            kwargs = {}
+            kwargs: dict[str, object] = {}
             if self.identity_conf is not None:
                 try:
                     adapter_loading.process_conf_options(self.identity_conf,
@@ -180,7 +193,7 @@ class KeystoneAuth(CachedAuth):
             self._identity = adapter.Adapter(self.session, **kwargs)
         return self._identity
 
-    def project_id(self):
+    def project_id(self) -> str:
         """The id of the project the token is scoped to."""
         self.credentials()
         return self.session.get_project_id()
@@ -197,12 +210,27 @@ class KeystoneAPI:
     listed completely, and that is an error, never a short list.
     """
 
-    def __init__(self, auth):
+    def __init__(self, auth: KeystoneAuth) -> None:
         self.auth = auth
         self.side = auth.side
-        self._domains = {}
+        self._domains: dict[str, str] = {}
 
-    def _get(self, what, path, params=None, missing_ok=False):
+    @overload
+    def _get(self, what: str, path: str,
+             params: Mapping[str, str] | None = None,
+             missing_ok: Literal[False] = False) -> Ref:
+        ...
+
+    @overload
+    def _get(self, what: str, path: str,
+             params: Mapping[str, str] | None = None, *,
+             missing_ok: bool) -> Ref | None:
+        ...
+
+    def _get(self, what: str, path: str,
+             params: Mapping[str, str] | None = None,
+             missing_ok: bool = False) -> Ref | None:
+        """The JSON body of a GET; None for a 404 when ``missing_ok``."""
         from keystoneauth1 import exceptions as ks_exc
         try:
             resp = self.auth.identity.get(path, params=params or {},
@@ -234,7 +262,7 @@ class KeystoneAPI:
             raise AuthError('%s: Keystone answered no JSON to %s' % (
                 self.side, what))
 
-    def _no_identity(self):
+    def _no_identity(self) -> str:
         conf = self.auth.identity_conf
         interfaces = getattr(conf, 'valid_interfaces', None) or ['public']
         region = getattr(conf, 'region_name', None) or 'any'
@@ -243,9 +271,9 @@ class KeystoneAPI:
                 'or endpoint_override)' % (
                     self.side, '/'.join(interfaces), region, self.side))
 
-    def projects(self):
+    def projects(self) -> list[Project]:
         """Every project (disabled ones included), as Project values."""
-        def fetch(marker):
+        def fetch(marker: str | None) -> tuple[list[Ref], bool]:
             params = {'marker': marker} if marker else {}
             body = self._get('list projects', '/projects', params)
             return body.get('projects') or [], bool(body.get('truncated'))
@@ -253,7 +281,7 @@ class KeystoneAPI:
         return [Project(r['id'], r['name'], self.domain_name(r['domain_id']))
                 for r in refs if not r.get('is_domain')]
 
-    def project(self, project_id):
+    def project(self, project_id: str) -> Project | None:
         """One project by id, or None when Keystone does not know it."""
         body = self._get('read project %s' % project_id,
                          '/projects/%s' % project_id, missing_ok=True)
@@ -263,7 +291,7 @@ class KeystoneAPI:
         return Project(ref['id'], ref['name'],
                        self.domain_name(ref['domain_id']))
 
-    def knows_project(self, project_id):
+    def knows_project(self, project_id: str) -> bool | None:
         """Whether Keystone knows a project id: True, False, or None when
         it refuses to say (403)."""
         try:
@@ -271,7 +299,7 @@ class KeystoneAPI:
         except KeystoneRefused:
             return None
 
-    def domain_name(self, domain_id):
+    def domain_name(self, domain_id: str) -> str:
         if domain_id not in self._domains:
             body = self._get('read domain %s' % domain_id,
                              '/domains/%s' % domain_id, missing_ok=True)
@@ -280,7 +308,8 @@ class KeystoneAPI:
         return self._domains[domain_id]
 
 
-def collect(fetch, side):
+def collect(fetch: Callable[[str | None], tuple[list[Ref], bool]],
+            side: str) -> list[Ref]:
     """Every item of a Keystone list, read page by page.
 
     ``fetch(marker)`` returns (items, truncated). Keystone since 2025.2
@@ -290,8 +319,10 @@ def collect(fetch, side):
     page is empty (the end) or brings back what was already read (the
     marker was ignored: complete only if the answer was not truncated).
     """
-    items, seen = [], set()
-    marker, truncated = None, False
+    items: list[Ref] = []
+    seen: set[str] = set()
+    marker: str | None = None
+    truncated = False
     while True:
         page, page_truncated = fetch(marker)
         new = [i for i in page if i['id'] not in seen]

@@ -16,6 +16,8 @@ import logging
 import re
 import time
 import urllib.parse
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import eventlet.pools
 import requests
@@ -23,12 +25,24 @@ import tenacity
 import urllib3
 
 from swsync import headers as hdrs
-from swsync.client.http import Connection
+from swsync.client.auth import CachedAuth
+from swsync.client.http import Body, Connection, Response
 from swsync.throttle import Throttle
 from swsync.client.errors import ListingLimitTooHigh, SwiftError, \
     TransportError, describe_transport
 
+if TYPE_CHECKING:
+    from oslo_config import cfg     # no type hints: Any for mypy
+
 LOG = logging.getLogger(__name__)
+
+T = TypeVar('T')
+#: Wire headers, lower-case names (``swsync.headers``).
+Headers = dict[str, str]
+#: A query string's parameters.
+Query = Mapping[str, str]
+#: A row of a JSON listing.
+Row = dict[str, Any]
 
 RETRY_STATUSES = frozenset((408, 429, 498, 499, 500, 502, 503, 504, 507))
 # A 401 is answered by authenticating again, which is not a retry: it does
@@ -40,7 +54,7 @@ BODY_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError,
                OSError)
 
 
-def quote_name(name, keep_slash=False):
+def quote_name(name: str, keep_slash: bool = False) -> str:
     """URL-quote a name as UTF-8.
 
     ``.`` and ``..`` path segments are sent as %2E so that no HTTP library
@@ -55,7 +69,7 @@ def quote_name(name, keep_slash=False):
     return quoted.replace('.', '%2E') if quoted in ('.', '..') else quoted
 
 
-def _retryable(exc):
+def _retryable(exc: BaseException) -> bool:
     if isinstance(exc, TransportError):
         return True
     return isinstance(exc, SwiftError) and (
@@ -71,9 +85,38 @@ class SwiftOperations:
     Header dicts are lower-case wire headers. ``retry=False`` is for
     requests made inside a unit of work that is retried as a whole.
     """
+    # What a subclass has and implements (declared for mypy only).
+    side: str
+    throttle: Throttle
+    account_map: dict[str, str]
+
+    if TYPE_CHECKING:
+        def path(self, account: str, container: str | None = None,
+                 obj: str | None = None) -> str:
+            raise NotImplementedError
+
+        def request(self, method: str, path: str,
+                    query: Query | None = None,
+                    headers: Mapping[str, str] | None = None,
+                    data: Body | None = None,
+                    ok: Collection[int] | None = None,
+                    retry: bool = True) -> Response:
+            raise NotImplementedError
+
+        def stream(self, method: str, path: str, query: Query | None = None,
+                   headers: Mapping[str, str] | None = None,
+                   data: Body | None = None,
+                   ok: Collection[int] | None = None,
+                   retry: bool = True
+                   ) -> contextlib.AbstractContextManager[Response]:
+            raise NotImplementedError
+
+        def retrying(self, fn: Callable[[], T], retry: bool = True) -> T:
+            raise NotImplementedError
 
     # --- accounts ------------------------------------------------------
-    def head_account(self, account, retry=True):
+    def head_account(self, account: str,
+                     retry: bool = True) -> Headers | None:
         """The account's headers, or None when it answers 404 or 410."""
         resp = self.request('HEAD', self.path(account), retry=retry,
                             ok=(200, 204, 404, 410))
@@ -81,12 +124,14 @@ class SwiftOperations:
             return None
         return hdrs.from_response(resp.headers.items())
 
-    def post_account(self, account, headers):
+    def post_account(self, account: str,
+                     headers: Mapping[str, str]) -> None:
         self.request('POST', self.path(account), headers=headers,
                      ok=(200, 202, 204))
 
     # --- containers ----------------------------------------------------
-    def head_container(self, account, container, newest=False):
+    def head_container(self, account: str, container: str,
+                       newest: bool = False) -> Headers | None:
         """The container's headers, or None when it does not exist."""
         resp = self.request('HEAD', self.path(account, container),
                             headers={'x-newest': 'true'} if newest else None,
@@ -95,15 +140,17 @@ class SwiftOperations:
             return None
         return hdrs.from_response(resp.headers.items())
 
-    def put_container(self, account, container, headers):
+    def put_container(self, account: str, container: str,
+                      headers: Mapping[str, str]) -> None:
         self.request('PUT', self.path(account, container), headers=headers,
                      ok=(201, 202))
 
-    def post_container(self, account, container, headers):
+    def post_container(self, account: str, container: str,
+                       headers: Mapping[str, str]) -> None:
         self.request('POST', self.path(account, container), headers=headers,
                      ok=(200, 202, 204))
 
-    def delete_container(self, account, container):
+    def delete_container(self, account: str, container: str) -> bool:
         """True when the container is gone; False when it is not empty
         (409: its objects' deletions have not reached the container
         listing yet)."""
@@ -112,8 +159,9 @@ class SwiftOperations:
         return resp.status_code != 409
 
     # --- objects -------------------------------------------------------
-    def head_object(self, account, container, name, query=None,
-                    newest=False, retry=True):
+    def head_object(self, account: str, container: str, name: str,
+                    query: Query | None = None, newest: bool = False,
+                    retry: bool = True) -> Headers | None:
         """The object's headers, or None when it answers 404."""
         resp = self.request('HEAD', self.path(account, container, name),
                             query=query, retry=retry, ok=(200, 404),
@@ -122,15 +170,18 @@ class SwiftOperations:
             return None
         return hdrs.from_response(resp.headers.items())
 
-    def get_object(self, account, container, name, query=None, retry=True):
+    def get_object(self, account: str, container: str, name: str,
+                   query: Query | None = None, retry: bool = True
+                   ) -> contextlib.AbstractContextManager[Response | None]:
         """A context manager giving the streamed response, or None when
         the object answers 404."""
         return _optional(self.stream(
             'GET', self.path(account, container, name), query=query,
             retry=retry, ok=(200, 404)))
 
-    def put_object(self, account, container, name, headers, body,
-                   query=None, retry=True):
+    def put_object(self, account: str, container: str, name: str,
+                   headers: Mapping[str, str], body: Body,
+                   query: Query | None = None, retry: bool = True) -> int:
         """The status: 201, or 202 when a preserved X-Timestamp was older
         than what the destination holds (nothing written)."""
         resp = self.request('PUT', self.path(account, container, name),
@@ -138,19 +189,22 @@ class SwiftOperations:
                             retry=retry, ok=(201, 202))
         return resp.status_code
 
-    def post_object(self, account, container, name, headers, retry=True):
+    def post_object(self, account: str, container: str, name: str,
+                    headers: Mapping[str, str], retry: bool = True) -> None:
         """POST metadata. Redirects are not followed: a POST to a symlink
         answers 307 and has been applied to the link itself."""
         self.request('POST', self.path(account, container, name),
                      headers=headers, retry=retry, ok=(202, 307))
 
-    def delete_object(self, account, container, name, retry=True):
+    def delete_object(self, account: str, container: str, name: str,
+                      retry: bool = True) -> None:
         self.request('DELETE', self.path(account, container, name),
                      retry=retry, ok=(204, 404))
 
 
 @contextlib.contextmanager
-def _optional(stream):
+def _optional(stream: contextlib.AbstractContextManager[Response]
+              ) -> Iterator[Response | None]:
     with stream as resp:
         yield None if resp.status_code == 404 else resp
 
@@ -158,8 +212,10 @@ def _optional(stream):
 class Cluster(SwiftOperations):
     """One side (origin or destination) as seen by the reseller admin."""
 
-    def __init__(self, side, auth, conf, workers, retries=5,
-                 max_backoff=30.0, throttle=None):
+    def __init__(self, side: str, auth: CachedAuth,
+                 conf: 'cfg.ConfigOpts.GroupAttr', workers: int,
+                 retries: int = 5, max_backoff: float = 30.0,
+                 throttle: Throttle | None = None) -> None:
         self.side = side
         self.throttle = throttle or Throttle()
         self.auth = auth
@@ -172,25 +228,26 @@ class Cluster(SwiftOperations):
         # differ (separate Keystones map projects by name).
         self.account_map = {}
         # f(side, method, seconds) for every request (statsd timings)
-        self.observers = []
+        self.observers: list[Callable[[str, str, float], None]] = []
         # After this many connection-level failures in a row, on_down()
         # is called once (the run stops instead of retrying for minutes).
         self.max_consecutive_failures = 0
-        self.on_down = None
+        self.on_down: Callable[[str, int], None] | None = None
         self.down = False       # then requests are no longer retried
         self._failures_in_a_row = 0
 
     # --- URLs ----------------------------------------------------------
     @property
-    def storage_url(self):
+    def storage_url(self) -> str:
         return self.auth.credentials()[0]
 
     @property
-    def base_url(self):
+    def base_url(self) -> str:
         """Reseller storage URL without its account (``.../v1``)."""
         return self.storage_url.rstrip('/').rsplit('/', 1)[0]
 
-    def path(self, account, container=None, obj=None):
+    def path(self, account: str, container: str | None = None,
+             obj: str | None = None) -> str:
         account = self.account_map.get(account, account)
         parsed = urllib.parse.urlparse(self.base_url)
         path = '%s/%s' % (parsed.path, quote_name(account))
@@ -200,7 +257,7 @@ class Cluster(SwiftOperations):
                 path += '/' + quote_name(obj, keep_slash=True)
         return path
 
-    def _new_connection(self):
+    def _new_connection(self) -> Connection:
         return Connection(self.base_url, timeout=self.conf.timeout,
                           insecure=self.conf.insecure,
                           cacert=self.conf.cafile,
@@ -208,7 +265,9 @@ class Cluster(SwiftOperations):
                           cert_key=getattr(self.conf, 'keyfile', None))
 
     # --- requests ------------------------------------------------------
-    def _send(self, conn, method, path, query, headers, data):
+    def _send(self, conn: Connection, method: str, path: str,
+              query: Query | None, headers: Mapping[str, str] | None,
+              data: Body | None) -> requests.Response:
         token = self.auth.credentials()[1]
         send_headers = hdrs.to_request(headers or {})
         send_headers['x-auth-token'] = token.encode('latin-1')
@@ -226,7 +285,7 @@ class Cluster(SwiftOperations):
             observer(self.side, method, time.monotonic() - started)
         return resp
 
-    def _connection_failed(self):
+    def _connection_failed(self) -> None:
         self._failures_in_a_row += 1
         limit = self.max_consecutive_failures
         if limit and self._failures_in_a_row == limit:
@@ -234,7 +293,8 @@ class Cluster(SwiftOperations):
             if self.on_down:
                 self.on_down(self.side, limit)
 
-    def _check(self, method, path, resp, ok):
+    def _check(self, method: str, path: str, resp: requests.Response,
+               ok: Collection[int] | None) -> requests.Response:
         status = resp.status_code
         if (200 <= status < 300) if ok is None else status in ok:
             return resp
@@ -250,14 +310,16 @@ class Cluster(SwiftOperations):
             self.auth.invalidate()
         raise err
 
-    def request(self, method, path, query=None, headers=None, data=None,
-                ok=None, retry=True):
+    def request(self, method: str, path: str, query: Query | None = None,
+                headers: Mapping[str, str] | None = None,
+                data: Body | None = None, ok: Collection[int] | None = None,
+                retry: bool = True) -> Response:
         """One request, body read (not streamed); returns the response.
 
         ``ok`` lists statuses that are not errors (default: any 2xx). A
         status outside it raises SwiftError after retries.
         """
-        def attempt():
+        def attempt() -> requests.Response:
             with self._pool.item() as conn:
                 resp = self._send(conn, method, path, query, headers, data)
                 try:
@@ -271,13 +333,15 @@ class Cluster(SwiftOperations):
         return self.retrying(attempt, retry)
 
     @contextlib.contextmanager
-    def stream(self, method, path, query=None, headers=None, data=None,
-               ok=None, retry=True):
+    def stream(self, method: str, path: str, query: Query | None = None,
+               headers: Mapping[str, str] | None = None,
+               data: Body | None = None, ok: Collection[int] | None = None,
+               retry: bool = True) -> Iterator[Response]:
         """A request whose response body is read by the caller
         (``resp.raw.read``, undecoded); the connection is held until the
         block ends."""
         with self._pool.item() as conn:
-            def attempt():
+            def attempt() -> requests.Response:
                 resp = self._send(conn, method, path, query, headers, data)
                 return self._check(method, path, resp, ok)
             resp = self.retrying(attempt, retry)
@@ -286,7 +350,7 @@ class Cluster(SwiftOperations):
             finally:
                 resp.close()
 
-    def retrying(self, fn, retry=True):
+    def retrying(self, fn: Callable[[], T], retry: bool = True) -> T:
         """Call ``fn`` with this side's retry policy (tenacity).
 
         One policy per request: ``fn`` is either one request, or one unit
@@ -298,9 +362,10 @@ class Cluster(SwiftOperations):
             return fn()
         # A unit of work talks to both sides: each side's token may expire
         # once in it, so 401s in a row are counted per side.
-        reauths, in_a_row = [0], {}
+        reauths = [0]
+        in_a_row: dict[str | None, int] = {}
 
-        def stop(state):
+        def stop(state: tenacity.RetryCallState) -> bool:
             if self.down:
                 return True     # the cluster looks down: fail fast
             exc = state.outcome.exception()
@@ -319,7 +384,7 @@ class Cluster(SwiftOperations):
             reraise=True)
         return retryer(fn)
 
-    def _wait(self, state):
+    def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception()
         if isinstance(exc, SwiftError) and exc.status == 401:
             return 0
@@ -329,12 +394,12 @@ class Cluster(SwiftOperations):
         retry_after = getattr(exc, 'retry_after', None) or 0
         return min(max(backoff, retry_after), self.max_backoff)
 
-    def _log_retry(self, state):
+    def _log_retry(self, state: tenacity.RetryCallState) -> None:
         LOG.warning('%s: retry %d after: %s', self.side, state.attempt_number,
                     state.outcome.exception())
 
     # --- Swift operations ----------------------------------------------
-    def info(self):
+    def info(self) -> dict[str, Any]:
         """The /info document, or {} when the proxy does not publish it."""
         parsed = urllib.parse.urlparse(self.base_url)
         try:
@@ -349,8 +414,9 @@ class Cluster(SwiftOperations):
             pass
         return {}
 
-    def list_page(self, path, marker, limit, missing_ok=False,
-                  end_marker=None):
+    def list_page(self, path: str, marker: str, limit: int,
+                  missing_ok: bool = False, end_marker: str | None = None
+                  ) -> tuple[Headers | None, list[Row]]:
         """One JSON listing page: (wire headers, rows). A 404 gives
         (None, []) when ``missing_ok``."""
         ok = (200, 204, 404, 412) if missing_ok else (200, 204, 412)
@@ -380,13 +446,14 @@ class Cluster(SwiftOperations):
                              'listing is not JSON')
 
 
-def _retry_after(resp):
+def _retry_after(resp: requests.Response) -> float | None:
     """Seconds to wait from a Retry-After header: a number of seconds or
     an HTTP date (RFC 9110 allows both)."""
     return parse_retry_after(resp.headers.get('retry-after'))
 
 
-def parse_retry_after(value, now=None):
+def parse_retry_after(value: str | None,
+                      now: float | None = None) -> float | None:
     if value is None:
         return None
     try:
@@ -400,6 +467,6 @@ def parse_retry_after(value, now=None):
     return max(0.0, when - (time.time() if now is None else now))
 
 
-def _describe(exc):
+def _describe(exc: BaseException) -> str:
     """One line for a transport exception (no URL query, no headers)."""
     return '%s: %s' % (exc.__class__.__name__, describe_transport(exc))
