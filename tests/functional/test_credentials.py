@@ -270,5 +270,5 @@ def test_client_certificate_is_presented_to_the_proxy(
     run = sh.run_swsync(config, tmp_path)
     assert run.rc == 2, run
     lines = run.stderr.strip().splitlines()
-    assert lines == ['swsync: error: origin: authentication failed (200) '
-                     'at %s/auth/v1.0' % url], run
+    assert lines == ['swsync: error: origin: %s/auth/v1.0 returned no '
+                     'storage URL or token' % url], run
