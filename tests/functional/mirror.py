@@ -53,7 +53,8 @@ TOLERATED = [
     Tolerance('E7', 'A static symlink or SLO manifest that the origin '
                     'itself does not serve (a link whose target changed, '
                     '409, or was deleted, 404; a manifest whose segment was '
-                    'deleted) may be absent on the destination.'),
+                    'deleted) may be absent on the destination; a dynamic '
+                    'symlink leading to one then answers 404 there.'),
 ]
 TOLERATED_KEYS = frozenset(t.key for t in TOLERATED)
 
@@ -402,7 +403,10 @@ class MirrorChecker:
         if max(o.row.get('bytes', 0), d.row.get('bytes', 0)) > SMALL:
             return
         so, sd = o.served(), d.served()
-        if so[0] != sd[0]:
+        if so[0] != sd[0] and sd[0] == 404 and self._leads_to_broken(o):
+            # E7: the link is carried, what it leads to is not.
+            self.tolerate('E7')
+        elif so[0] != sd[0]:
             self.diff(where, 'GET status: origin %s, destination %s' % (
                 so[0], sd[0]))
         elif so[1] != sd[1]:
@@ -413,6 +417,23 @@ class MirrorChecker:
             self.diff(where, 'GET Content-Type: origin %r, destination %r'
                       % (so[2].get('content-type'),
                          sd[2].get('content-type')))
+
+    def _leads_to_broken(self, side, hops=4):
+        """E7: does this origin symlink lead (through dynamic links) to a
+        static link or an SLO manifest that the origin cannot serve?"""
+        for _hop in range(hops):
+            if side.kind != 'symlink' or SYMLINK_ETAG in side.headers:
+                return False
+            container, _sep, name = urllib.parse.unquote(
+                side.headers['x-symlink-target']).partition('/')
+            account = side.headers.get('x-symlink-target-account') or \
+                side._where[0]
+            side = Side(self.o, account, container, name, {})
+            if side.status != 200:
+                return False
+            if broken_on_origin(side):
+                return True
+        return False
 
 
 def identity(side):
