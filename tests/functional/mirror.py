@@ -53,8 +53,9 @@ TOLERATED = [
     Tolerance('E7', 'A static symlink or SLO manifest that the origin '
                     'itself does not serve (a link whose target changed, '
                     '409, or was deleted, 404; a manifest whose segment was '
-                    'deleted) may be absent on the destination; a dynamic '
-                    'symlink leading to one then answers 404 there.'),
+                    'deleted or replaced) may be absent on the destination; '
+                    'a dynamic symlink leading to one then answers 404 '
+                    'there.'),
 ]
 TOLERATED_KEYS = frozenset(t.key for t in TOLERATED)
 
@@ -207,20 +208,27 @@ class MirrorChecker:
         or its manifest's segments are read too): exempt from I3."""
         names = {where}
         if o.kind == 'slo':
-            r = self.o.req('GET', *where, params={
-                'multipart-manifest': 'get', 'format': 'raw'})
-            try:
-                segments = r.json() if r.status_code == 200 else []
-            except ValueError:
-                segments = []
-            for seg in segments:
-                container, _sep, name = (seg.get('path') or '').lstrip(
-                    '/').partition('/')
-                if name:
-                    names.add((where[0], urllib.parse.unquote(container),
-                               urllib.parse.unquote(name)))
+            self._segment_names(where[0], where[1:], names)
         with self._lock:
             self.exempt.update(names)
+
+    def _segment_names(self, account, path, names, depth=0):
+        """The segments an origin SLO lists, and theirs when nested (a
+        segment's path holds names, not quoted ones)."""
+        r = self.o.req('GET', account, *path, params={
+            'multipart-manifest': 'get', 'format': 'raw'})
+        try:
+            segments = r.json() if r.status_code == 200 else []
+        except ValueError:
+            segments = []
+        for seg in segments if isinstance(segments, list) else []:
+            container, _sep, name = (seg.get('path') or '').lstrip(
+                '/').partition('/')
+            if name and (account, container, name) not in names:
+                names.add((account, container, name))
+                if depth < 10:
+                    self._segment_names(account, (container, name), names,
+                                        depth + 1)
 
     def diff(self, where, text):
         with self._lock:
