@@ -437,6 +437,12 @@ class MirrorChecker:
             account = side.headers.get('x-symlink-target-account') or \
                 side._where[0]
             side = Side(self.o, account, container, name, {})
+            link = side.headers.get('x-symlink-target', '')
+            if 'x-object-version-id' in side.headers and \
+                    '?version-id=' in link:
+                # the current version of a versioned object: as itself
+                side = Side(self.o, account, container, name, {
+                    'version_symlink': True, 'symlink_path': link})
             if side.status != 200:
                 return False
             if broken_on_origin(side):
