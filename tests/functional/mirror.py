@@ -207,7 +207,13 @@ class MirrorChecker:
         """An object under E7 is tried again by every run (its link target
         or its manifest's segments are read too): exempt from I3."""
         names = {where}
-        if o.kind == 'slo':
+        if SYMLINK_ETAG in o.headers:
+            # a static link to an SLO: its target is read on both sides
+            container, _sep, name = urllib.parse.unquote(
+                o.headers.get('x-symlink-target', '')).partition('/')
+            names.add((o.headers.get('x-symlink-target-account') or
+                       where[0], container, name))
+        elif o.kind == 'slo':
             self._segment_names(where[0], where[1:], names)
         with self._lock:
             self.exempt.update(names)
