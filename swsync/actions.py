@@ -136,6 +136,61 @@ def read_query(row: Row | None, head: bool = False) -> dict[str, str]:
     return query
 
 
+MAX_NESTING = 10    # Swift's default max_manifest_depth
+
+
+def segments_unservable(origin: SwiftOperations, account: str,
+                        segments: Any, depth: int = 0) -> bool:
+    """Does an SLO manifest (its raw segment list) name a segment that the
+    origin no longer has as the manifest recorded it: gone, answering an
+    error (a static link whose target changed), or of another size or
+    etag (replaced), or a nested manifest with such a segment? Swift
+    refuses such a manifest on write (it reads each segment as this does,
+    following links and manifests), and cannot serve it either.
+
+    A segment's ``path`` holds names, not quoted ones.
+    """
+    for segment in segments if isinstance(segments, list) else []:
+        path = segment.get('path') if isinstance(segment, dict) else None
+        if not path:
+            continue
+        container, _sep, obj = path.lstrip('/').partition('/')
+        try:
+            headers = origin.head_object(account, container, obj)
+        except SwiftError as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                return True
+            raise
+        if headers is None:
+            return True
+        size, etag = segment.get('size_bytes'), segment.get('etag')
+        if size is not None and \
+                str(size) != headers.get('content-length', str(size)):
+            return True
+        if etag and decide.strip_etag(etag) != decide.strip_etag(
+                headers.get('etag', '')):
+            return True
+        if _true(headers.get('x-static-large-object')) and \
+                depth < MAX_NESTING and \
+                segments_unservable(origin, account, _raw_manifest(
+                    origin, account, container, obj), depth + 1):
+            return True
+    return False
+
+
+def _raw_manifest(origin: SwiftOperations, account: str, container: str,
+                  name: str) -> Any:
+    """An origin SLO's raw segment list (None when unreadable)."""
+    with origin.get_object(account, container, name, query={
+            'multipart-manifest': 'get', 'format': 'raw'}) as resp:
+        if resp is None:
+            return None
+        try:
+            return json.loads(resp.raw.read(decode_content=False))
+        except (ValueError, *BODY_ERRORS):
+            return None
+
+
 def _true(value: str | None) -> bool:
     return (value or '').lower() in ('true', '1', 'yes', 'on')
 
@@ -365,8 +420,8 @@ class Actions:
 
     def manifest_broken_on_origin(self, task: ObjectTask) -> bool:
         """Does the origin SLO manifest reference a segment that is gone
-        from the origin (the origin cannot serve it either)? Such a
-        manifest cannot be written on the destination."""
+        from the origin or changed there (the origin cannot serve it
+        either)? Such a manifest cannot be written on the destination."""
         with self.origin.get_object(task.account, task.container, task.name,
                                     query=read_query(task.origin)) as resp:
             if resp is None:
@@ -375,17 +430,7 @@ class Actions:
                 segments = json.loads(resp.raw.read(decode_content=False))
             except (ValueError, *BODY_ERRORS):
                 return False
-        for segment in segments if isinstance(segments, list) else []:
-            path = segment.get('path') if isinstance(segment, dict) else None
-            if not path:
-                continue
-            container, _sep, obj = path.lstrip('/').partition('/')
-            if self.origin.head_object(
-                    task.account, urllib.parse.unquote(container),
-                    urllib.parse.unquote(obj),
-                    query={'multipart-manifest': 'get'}) is None:
-                return True
-        return False
+        return segments_unservable(self.origin, task.account, segments)
 
     # --- refresh ---------------------------------------------------------
     def refresh(self, task: ObjectTask) -> Refreshed:

@@ -107,7 +107,8 @@ class DeferredWrites:
                 if self.actions.manifest_broken_on_origin(task):
                     self.report.warn(task.scope, 'SLO manifest not written: '
                                      'a segment it lists is gone from the '
-                                     'origin, which cannot serve it either')
+                                     'origin or changed there, and the '
+                                     'origin cannot serve it either')
                     self.report.count(Outcome.BROKEN_ON_ORIGIN)
                     return
             elif self.actions.link_broken_on_origin(task):

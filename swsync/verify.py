@@ -24,6 +24,7 @@ import logging
 import time
 import urllib.parse
 
+from swsync import actions
 from swsync import green
 from swsync import listing
 from swsync.client.errors import SyncError
@@ -283,7 +284,8 @@ class Verifier:
 
     def _broken_on_origin(self, account, container, row, headers):
         """A static link whose target the origin cannot serve (changed:
-        409; deleted: 404), or an SLO manifest with a segment gone."""
+        409; deleted: 404), or an SLO manifest with a segment gone or
+        changed."""
         if 'x-symlink-target-etag' in headers:
             try:
                 return self._head(self.origin, account, container, row,
@@ -293,17 +295,9 @@ class Verifier:
                     return True
                 raise
         if headers.get('x-static-large-object', '').lower() == 'true':
-            for segment in self._segments(self.origin, account, container,
-                                          row) or []:
-                path = segment.get('path')
-                if not path:
-                    continue
-                seg_container, _s, obj = path.lstrip('/').partition('/')
-                if self.origin.head_object(
-                        account, urllib.parse.unquote(seg_container),
-                        urllib.parse.unquote(obj),
-                        query={'multipart-manifest': 'get'}) is None:
-                    return True
+            return actions.segments_unservable(
+                self.origin, account,
+                self._segments(self.origin, account, container, row))
         return False
 
     def _dest_only(self, account, container, row):

@@ -238,6 +238,29 @@ def test_slo_with_segments_missing_everywhere_is_a_warning_once(
     assert report.exit_code == 0
 
 
+def test_slo_with_a_segment_replaced_on_the_origin_is_a_warning(
+        world, origin, dest):
+    """A segment overwritten with other data (another etag and size; the
+    manifest's own etag and size stay): Swift refuses the manifest on
+    the destination and cannot serve it on the origin either."""
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_container(ACCOUNT, 'segs')
+    origin.add_object(ACCOUNT, 'segs', 'p', b'payload')
+    segments = [{'path': '/segs/p', 'etag': fakes.md5(b'payload'),
+                 'size_bytes': 7}]
+    origin.add_object(ACCOUNT, 'c', 'changed', slo=segments)
+    origin.add_object(ACCOUNT, 'segs', 'p', b'other')
+    world.advance(100)
+
+    report = fakes.run_sync(origin, dest)
+
+    assert 'changed' not in dest.names(ACCOUNT, 'c')
+    assert [w['scope'] for w in report.warnings] == ['AUTH_a/c/changed']
+    assert report.counts['broken_on_origin'] == 1
+    assert report.exit_code == 0
+
+
 def test_slo_refused_for_a_segment_present_on_the_origin_is_an_error(
         world, origin, dest):
     data = b'segment'
