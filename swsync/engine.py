@@ -90,7 +90,13 @@ class Syncer:
         self.stopping = True
 
     def kill_in_flight(self):
-        """The shutdown timeout expired: abandon what still runs."""
+        """The shutdown timeout expired: abandon what still runs, and stop
+        the rate limits' waits (the main green thread may be waiting to
+        pay for an account listing; restoring settings must not wait)."""
+        for side in (self.origin, self.dest):
+            throttle = getattr(side, 'throttle', None)
+            if throttle is not None:
+                throttle.lift()
         self.object_pool.kill_all()
         self.container_pool.kill_all()
 

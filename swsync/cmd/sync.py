@@ -15,6 +15,7 @@ from swsync import green
 from swsync import known_accounts
 from swsync import lock as lock_mod
 from swsync import metrics
+from swsync import throttle
 from swsync.cmd import EARLY_SIGNALS
 from swsync.cmd import common
 from swsync.cmd import startup
@@ -119,6 +120,12 @@ class Runner:
                     self.conf.sync.shutdown_timeout)
         if self.syncer is not None:
             self._stop_syncer()
+        else:
+            # start-up: its requests too get shutdown_timeout, then no
+            # rate limit makes it wait (a low max_requests_per_second
+            # would hold the stop for as long as it wants)
+            green.call_after(self.conf.sync.shutdown_timeout,
+                             throttle.lift_all)
 
     def _stop_syncer(self):
         self.syncer.stop()

@@ -1,0 +1,39 @@
+"""Red-team findings (second round) against real clusters: swsync's own
+state container, verify's scope, and stopping under a low rate limit."""
+import signal
+import time
+import uuid
+
+from tests.functional import sync_helpers as sh
+from tests.functional.swiftapi import Admin
+
+
+def test_sigterm_under_a_low_byte_rate_stops_within_shutdown_timeout(
+        origin, destination, tmp_path):
+    """Finding: with max_bytes_per_second = 0.5 on the origin the main
+    green thread waited minutes to "pay" for an account listing; SIGTERM
+    said "at most 5s" and the process stayed until a second signal."""
+    o = Admin(origin)
+    account = 'AUTH_rt%s' % uuid.uuid4().hex[:6]
+    o.put_container(account, 'c')
+    o.put_object(account, 'c', 'obj', b'x' * 100)
+    origin.run_once('container-updater')
+    cfg = tmp_path / 't.conf'
+    sh.write_config(cfg, origin, destination, [account],
+                    shutdown_timeout=3)
+    cfg.write_text(cfg.read_text().replace(
+        '[destination]', 'max_bytes_per_second = 0.5\n\n[destination]'))
+    sh.settle()
+    started = sh.start_swsync(cfg, tmp_path)
+    time.sleep(3)
+    signalled = time.monotonic()
+    started.proc.send_signal(signal.SIGTERM)
+    try:
+        run = started.wait(timeout=30)
+    finally:
+        if started.proc.poll() is None:
+            started.proc.kill()
+            started.proc.wait()
+    assert run.rc == 143, run
+    assert time.monotonic() - signalled < 15, run
+    assert run.report['interrupted'] is True
