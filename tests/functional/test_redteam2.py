@@ -8,6 +8,30 @@ from tests.functional import sync_helpers as sh
 from tests.functional.swiftapi import Admin
 
 
+def test_syncing_the_admin_account_keeps_the_state_container(
+        origin, destination, tmp_path):
+    """Finding: with the reseller admin's own account among the accounts
+    (Keystone discovery always finds it), an unsharded run deleted the
+    destination's ``swsync_state`` container, ranges.json included, as
+    "gone from the origin" (README: never synced or deleted)."""
+    o, d = Admin(origin), Admin(destination)
+    admin = destination.reseller['account']
+    container = 'state%s' % uuid.uuid4().hex[:6]
+    d.put_container(admin, container)
+    d.put_object(admin, container, 'ranges.json',
+                 b'{"run_id": "x", "ranges": {}, "previous": {}}')
+    o.put_container(admin, 'mine')
+    o.put_object(admin, 'mine', 'obj', b'data')
+    cfg = sh.write_config(tmp_path / 'a.conf', origin, destination, [admin],
+                          state_container=container)
+    sh.settle()
+    run = sh.run_swsync(cfg, tmp_path)
+    assert run.rc == 0, run
+    assert d.req('HEAD', admin, container, 'ranges.json').status_code \
+        == 200, run
+    assert d.req('HEAD', admin, 'mine', 'obj').status_code == 200
+
+
 def test_sigterm_under_a_low_byte_rate_stops_within_shutdown_timeout(
         origin, destination, tmp_path):
     """Finding: with max_bytes_per_second = 0.5 on the origin the main
