@@ -1,6 +1,7 @@
 """Red-team findings (second round) against real clusters: swsync's own
 state container, verify's scope, and stopping under a low rate limit."""
 import signal
+import subprocess
 import time
 import uuid
 
@@ -8,12 +9,20 @@ from tests.functional import sync_helpers as sh
 from tests.functional.swiftapi import Admin
 
 
+def verify(cfg):
+    return subprocess.run(
+        sh.SWSYNC_CMD + ['verify', '--config-file', str(cfg)],
+        capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL)
+
+
 def test_syncing_the_admin_account_keeps_the_state_container(
         origin, destination, tmp_path):
     """Finding: with the reseller admin's own account among the accounts
     (Keystone discovery always finds it), an unsharded run deleted the
     destination's ``swsync_state`` container, ranges.json included, as
-    "gone from the origin" (README: never synced or deleted)."""
+    "gone from the origin" (README: never synced or deleted); verify
+    reported it as a difference."""
     o, d = Admin(origin), Admin(destination)
     admin = destination.reseller['account']
     container = 'state%s' % uuid.uuid4().hex[:6]
@@ -30,6 +39,32 @@ def test_syncing_the_admin_account_keeps_the_state_container(
     assert d.req('HEAD', admin, container, 'ranges.json').status_code \
         == 200, run
     assert d.req('HEAD', admin, 'mine', 'obj').status_code == 200
+    checked = verify(cfg)
+    assert checked.returncode == 0, (checked.stdout, checked.stderr)
+
+
+def test_verify_covers_what_sync_covers(origin, destination, tmp_path):
+    """Finding: ``swsync verify`` ignored include/exclude_containers, so
+    every run with exclude_containers was followed by a verify that
+    failed on the excluded containers."""
+    o = Admin(origin)
+    account = 'AUTH_rv%s' % uuid.uuid4().hex[:6]
+    for c in ('keep', 'tmp_skip'):
+        o.put_container(account, c)
+        o.put_object(account, c, 'obj', b'x')
+    origin.run_once('container-updater')
+    cfg = sh.write_config(tmp_path / 'v.conf', origin, destination,
+                          [account], exclude_containers='tmp_*')
+    sh.settle()
+    run = sh.run_swsync(cfg, tmp_path)
+    assert run.rc == 0, run
+    checked = verify(cfg)
+    assert checked.returncode == 0, (checked.stdout, checked.stderr)
+    # what is in scope is still compared
+    o.put_object(account, 'keep', 'new', b'y')
+    checked = verify(cfg)
+    assert checked.returncode == 1 and 'keep/new' in checked.stdout, \
+        (checked.stdout, checked.stderr)
 
 
 def test_sigterm_under_a_low_byte_rate_stops_within_shutdown_timeout(
