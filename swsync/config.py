@@ -6,7 +6,7 @@ import stat
 from oslo_config import cfg
 
 from swsync import metrics
-from swsync.client.errors import ConfigError
+from swsync.client.errors import ConfigError, safe_url
 
 # --- the two clusters -------------------------------------------------------
 # [origin] and [destination] (swfiller's [swift]) each say how swsync
@@ -654,7 +654,7 @@ def validate(conf):
     if where(conf.origin) == where(conf.destination):
         raise ConfigError('origin and destination are the same cluster '
                           '(%s): refusing to sync a cluster onto itself'
-                          % conf.origin.auth_url)
+                          % safe_url(conf.origin.auth_url))
     if conf.sync.map_accounts_by == 'name' and (
             conf.origin.auth_version != '3' or
             conf.destination.auth_version != '3'):

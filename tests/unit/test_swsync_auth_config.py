@@ -210,3 +210,15 @@ def test_client_certificate_on_the_proxy_connections(tmp_path):
     conn = cluster._new_connection()
     assert conn.requests_args['cert'] == ('/c.pem', '/k.pem')
     assert conn.requests_args['verify'] == '/ca.pem'
+
+
+def test_same_cluster_refusal_names_no_url_credential(tmp_path):
+    """Red-team finding: "origin and destination are the same cluster"
+    printed the whole auth_url, user:password@ included."""
+    url = 'auth_url = http://u:S3cr3t@proxy:8080/auth/v1.0\n' \
+        'username = admin:admin\npassword = secret\n'
+    with pytest.raises(ConfigError) as caught:
+        config.validate(parse(tmp_path, url, url))
+    assert 'S3cr3t' not in str(caught.value)
+    assert 'same cluster' in str(caught.value)
+
