@@ -1,5 +1,6 @@
 """oslo.config options of swsync, with ``list_opts`` for the sample."""
 import copy
+import math
 import os
 import stat
 
@@ -651,6 +652,12 @@ def validate(conf):
     """Check what oslo.config cannot: required and related options."""
     for side in SIDES:
         validate_side(conf, side)
+        for name in ('max_requests_per_second', 'max_bytes_per_second'):
+            # oslo's min=0 lets "nan" through (nan < 0 is false), and a
+            # NaN bucket never waits: a limit silently off
+            if math.isnan(conf[side][name]):
+                raise ConfigError('[%s] %s: not a number of per second'
+                                  % (side, name))
     if where(conf.origin) == where(conf.destination):
         raise ConfigError('origin and destination are the same cluster '
                           '(%s): refusing to sync a cluster onto itself'

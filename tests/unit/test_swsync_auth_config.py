@@ -222,3 +222,11 @@ def test_same_cluster_refusal_names_no_url_credential(tmp_path):
     assert 'S3cr3t' not in str(caught.value)
     assert 'same cluster' in str(caught.value)
 
+
+@pytest.mark.parametrize('value', ['nan', 'NaN'])
+def test_a_nan_rate_limit_is_refused(tmp_path, value):
+    """Red-team finding: max_bytes_per_second = nan passed oslo's min=0
+    and turned the limit silently off."""
+    origin = TEMPAUTH % 'origin' + 'max_bytes_per_second = %s\n' % value
+    with pytest.raises(ConfigError):
+        config.validate(parse(tmp_path, origin))
