@@ -119,13 +119,26 @@ def _select(headers, names, prefix):
             if k in names or k.startswith(prefix)}
 
 
+def _secret(key):
+    """Temp-URL keys (account and container, -2 too) sign URLs that
+    anyone may then use: a difference names them, never their values."""
+    return 'temp-url-key' in key or 'sync-key' in key
+
+
+def _shown(key, value):
+    if value is None or not _secret(key):
+        return repr(value)
+    return '<secret>'
+
+
 def compare_headers(origin, dest, names, prefix):
     """Differences between two allow-listed header sets."""
     o, d = _select(origin, names, prefix), _select(dest, names, prefix)
     out = []
     for key in sorted(set(o) | set(d)):
         if o.get(key) != d.get(key):
-            out.append('%s differs (%r, %r)' % (key, o.get(key), d.get(key)))
+            out.append('%s differs (%s, %s)' % (
+                key, _shown(key, o.get(key)), _shown(key, d.get(key))))
     return out
 
 
