@@ -648,8 +648,21 @@ def where(side):
                 [values.get('interface') or 'public']))
 
 
+def check_values(conf):
+    """Read every option once. oslo.config checks a file's value (type,
+    min, max) only when the option is first read: an out-of-range value
+    read late (``[DEFAULT] stats_interval = 0``, read when the pass
+    starts) was a traceback in the middle of a run instead of exit 2."""
+    for name in list(conf):
+        value = conf[name]
+        if isinstance(value, cfg.ConfigOpts.GroupAttr):
+            for option in list(value):
+                value[option]
+
+
 def validate(conf):
     """Check what oslo.config cannot: required and related options."""
+    check_values(conf)
     for side in SIDES:
         validate_side(conf, side)
         for name in ('max_requests_per_second', 'max_bytes_per_second'):
