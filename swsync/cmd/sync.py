@@ -84,6 +84,12 @@ def main(argv=None):
             return runner.forever()
         return runner.once()
     finally:
+        # The run is over and its report written. Python's finalization
+        # puts SIG_DFL back for signals that have a Python handler (not
+        # for ignored ones): a SIGTERM arriving while the interpreter
+        # shuts down killed a finished run (exit -15 instead of 0).
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
         del run_lock
 
 
