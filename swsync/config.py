@@ -1,12 +1,13 @@
 """oslo.config options of swsync, with ``list_opts`` for the sample."""
 import copy
+import math
 import os
 import stat
 
 from oslo_config import cfg
 
 from swsync import metrics
-from swsync.client.errors import ConfigError
+from swsync.client.errors import ConfigError, safe_url
 
 # --- the two clusters -------------------------------------------------------
 # [origin] and [destination] (swfiller's [swift]) each say how swsync
@@ -647,14 +648,33 @@ def where(side):
                 [values.get('interface') or 'public']))
 
 
+def check_values(conf):
+    """Read every option once. oslo.config checks a file's value (type,
+    min, max) only when the option is first read: an out-of-range value
+    read late (``[DEFAULT] stats_interval = 0``, read when the pass
+    starts) was a traceback in the middle of a run instead of exit 2."""
+    for name in list(conf):
+        value = conf[name]
+        if isinstance(value, cfg.ConfigOpts.GroupAttr):
+            for option in list(value):
+                value[option]
+
+
 def validate(conf):
     """Check what oslo.config cannot: required and related options."""
+    check_values(conf)
     for side in SIDES:
         validate_side(conf, side)
+        for name in ('max_requests_per_second', 'max_bytes_per_second'):
+            # oslo's min=0 lets "nan" through (nan < 0 is false), and a
+            # NaN bucket never waits: a limit silently off
+            if math.isnan(conf[side][name]):
+                raise ConfigError('[%s] %s: not a number of per second'
+                                  % (side, name))
     if where(conf.origin) == where(conf.destination):
         raise ConfigError('origin and destination are the same cluster '
                           '(%s): refusing to sync a cluster onto itself'
-                          % conf.origin.auth_url)
+                          % safe_url(conf.origin.auth_url))
     if conf.sync.map_accounts_by == 'name' and (
             conf.origin.auth_version != '3' or
             conf.destination.auth_version != '3'):

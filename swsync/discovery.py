@@ -40,7 +40,8 @@ import logging
 from dataclasses import dataclass
 from typing import Optional
 
-from swsync.client.errors import AuthError, ConfigError, SyncError
+from swsync.client.errors import AuthError, ConfigError, SyncError, \
+    safe_url
 from swsync.client.keystone import KeystoneAPI, Project
 
 LOG = logging.getLogger(__name__)
@@ -277,7 +278,7 @@ def check_shared_project_ids(conf, origin, dest, report):
             'project ids: the clusters trust separate Keystones, and with '
             'map_accounts_by = id the data would go into accounts no '
             'destination project owns; set [sync] map_accounts_by = name'
-            % conf.destination.auth_url)
+            % safe_url(conf.destination.auth_url))
 
 
 def discover(conf, origin, dest, report, origin_api, dest_projects=None,

@@ -25,7 +25,7 @@ from swsync.deferred import DeferredWrites
 from swsync.dispatch import Dispatcher
 from swsync.partition import WHOLE, Partition
 from swsync.policies import StoragePolicies
-from swsync.scope import ContainerScope
+from swsync.scope import ContainerScope, state_container
 from swsync.discovery import unused_account
 from swsync.client.errors import SyncError
 from swsync.outcomes import Outcome
@@ -66,17 +66,24 @@ class Syncer:
         else:
             self.actions = Actions(origin, dest, **kwargs)
         self.partition = partition or Partition()
-        exclude = list(self.conf.exclude_containers)
-        if self.partition.store is not None:
-            # swsync's own state, in the destination admin's account
-            exclude.append('%s/%s' % (self.partition.store.account,
-                                      self.partition.store.container))
-        self.scope = ContainerScope(self.conf.include_containers, exclude)
+        self.scope = ContainerScope(self.conf.include_containers,
+                                    self.conf.exclude_containers,
+                                    self._state_container(dest))
         self.stopping = False
         self.deferred = DeferredWrites(
             self.actions, report, self.object_pool, lambda: self.stopping,
             patience=self.conf.shard_wait if self.partition.sharded else 0)
         self.dispatcher = Dispatcher(self.actions, report, self.deferred)
+
+    def _state_container(self, dest):
+        """swsync's own state is out of every run's scope, sharded or
+        not, so that a run syncing the reseller admin's account never
+        deletes it (an unsharded run between two sharded ones
+        included)."""
+        store = self.partition.store
+        if store is not None:
+            return [(store.account, store.container)]
+        return state_container(dest, self.conf.state_container)
 
     def apply_limits(self, origin_info, dest_info):
         """Take what both clusters accept from their /info: page size,
@@ -92,7 +99,13 @@ class Syncer:
         self.stopping = True
 
     def kill_in_flight(self):
-        """The shutdown timeout expired: abandon what still runs."""
+        """The shutdown timeout expired: abandon what still runs, and stop
+        the rate limits' waits (the main green thread may be waiting to
+        pay for an account listing; restoring settings must not wait)."""
+        for side in (self.origin, self.dest):
+            throttle = getattr(side, 'throttle', None)
+            if throttle is not None:
+                throttle.lift()
         self.object_pool.kill_all()
         self.container_pool.kill_all()
 

@@ -18,16 +18,35 @@ def _matches(pattern, account, container):
 
 
 class ContainerScope:
-    def __init__(self, include=(), exclude=()):
+    """``protected``: (account, container) pairs out of scope whatever the
+    patterns say, compared exactly (not as globs): swsync's own state
+    container, which a run that syncs the reseller admin's account would
+    otherwise delete from the destination as "gone from the origin"."""
+
+    def __init__(self, include=(), exclude=(), protected=()):
         self.include = list(include or ())
         self.exclude = list(exclude or ())
+        self.protected = set(protected)
 
     def __bool__(self):
-        return bool(self.include or self.exclude)
+        return bool(self.include or self.exclude or self.protected)
 
     def covers(self, account, container):
+        if (account, container) in self.protected:
+            return False
         if self.include and not any(_matches(p, account, container)
                                     for p in self.include):
             return False
         return not any(_matches(p, account, container)
                        for p in self.exclude)
+
+
+def state_container(dest, name):
+    """[(account, container)] of swsync's own state (the ranges of
+    sharded runs, ``[sync] state_container``) in the destination reseller
+    admin's account, to protect in every run and verify: never synced,
+    deleted or reported as a difference."""
+    url = getattr(dest, 'storage_url', None)
+    if not url or not name:
+        return []
+    return [(url.rstrip('/').rsplit('/', 1)[1], name)]

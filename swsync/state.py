@@ -24,6 +24,14 @@ LOG = logging.getLogger(__name__)
 OBJECT = 'ranges.json'
 
 
+def _valid_ranges(ranges):
+    """{account/container: [boundary name, ...]}, names non-empty."""
+    return isinstance(ranges, dict) and all(
+        isinstance(key, str) and isinstance(bounds, list) and
+        all(isinstance(b, str) and b for b in bounds)
+        for key, bounds in ranges.items())
+
+
 class RangeStore:
     """The name ranges of split containers (``account/container`` ->
     boundaries) valid for run ``run_id``, on cluster ``dest``."""
@@ -49,8 +57,19 @@ class RangeStore:
             raise SyncError('%s/%s/%s is not JSON: remove it to start the '
                             'ranges afresh' % (self.account, self.container,
                                                OBJECT))
-        doc.setdefault('ranges', {})
-        doc.setdefault('previous', {})
+        if not isinstance(doc, dict):
+            doc = None
+        else:
+            doc.setdefault('ranges', {})
+            doc.setdefault('previous', {})
+        if doc is None or not all(_valid_ranges(doc[key])
+                                  for key in ('ranges', 'previous')):
+            # the README sends operators to edit this file by hand: a
+            # slip is one error line, not an internal error per account
+            raise SyncError('%s/%s/%s is not a ranges document ({"ranges": '
+                            '{"ACCOUNT/CONTAINER": ["name", ...]}, ...}): '
+                            'fix or remove it' % (
+                                self.account, self.container, OBJECT))
         return doc
 
     def ranges(self):

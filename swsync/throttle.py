@@ -14,12 +14,26 @@ eventlet patches them) or need a storage backend; this one is 30 lines
 that sleep the eventlet way.
 """
 import time
+import weakref
 
 from swsync import green
+
+# Every Throttle of this process, for lift_all() (a signal during
+# start-up, before the run's clients are known to the runner).
+_ALL = weakref.WeakSet()
+
+
+def lift_all():
+    """Lift every rate limit of the process (see Throttle.lift)."""
+    for throttle in list(_ALL):
+        throttle.lift()
 
 
 class TokenBucket:
     """``rate`` units per second; ``take(n)`` waits until n are spent."""
+
+    SLICE = 1.0
+    lifted = False
 
     def __init__(self, rate, clock=time.monotonic, sleep=green.sleep):
         self.rate = float(rate)
@@ -38,7 +52,18 @@ class TokenBucket:
         self.stamp = now
         self.tokens -= n
         if self.tokens < 0:
-            self.sleep(-self.tokens / self.rate)
+            self._wait(now + -self.tokens / self.rate)
+
+    def _wait(self, until):
+        """Sleep until ``until`` in slices of at most a second, so that
+        ``lifted`` ends the wait: a debt at a low rate (bytes of a big
+        listing page at a few bytes per second) can be hours, longer than
+        the shutdown_timeout a stopping run gives what is in flight."""
+        while not self.lifted:
+            left = until - self.clock()
+            if left <= 0:
+                return
+            self.sleep(min(left, self.SLICE))
 
 
 class Throttle:
@@ -49,6 +74,15 @@ class Throttle:
             if requests_per_second else None
         self.bytes = TokenBucket(bytes_per_second) \
             if bytes_per_second else None
+        _ALL.add(self)
+
+    def lift(self):
+        """No more waiting, now or later: a stopping run whose in-flight
+        requests had their shutdown_timeout must restore lifted settings
+        and write its report now, not when the rate allows."""
+        for bucket in (self.requests, self.bytes):
+            if bucket is not None:
+                bucket.lifted = True
 
     def request(self):
         if self.requests is not None:

@@ -28,6 +28,7 @@ from swsync import actions
 from swsync import green
 from swsync import listing
 from swsync.client.errors import SyncError
+from swsync.scope import ContainerScope
 from swsync.tasks import attempt
 
 LOG = logging.getLogger(__name__)
@@ -119,13 +120,26 @@ def _select(headers, names, prefix):
             if k in names or k.startswith(prefix)}
 
 
+def _secret(key):
+    """Temp-URL keys (account and container, -2 too) sign URLs that
+    anyone may then use: a difference names them, never their values."""
+    return 'temp-url-key' in key or 'sync-key' in key
+
+
+def _shown(key, value):
+    if value is None or not _secret(key):
+        return repr(value)
+    return '<secret>'
+
+
 def compare_headers(origin, dest, names, prefix):
     """Differences between two allow-listed header sets."""
     o, d = _select(origin, names, prefix), _select(dest, names, prefix)
     out = []
     for key in sorted(set(o) | set(d)):
         if o.get(key) != d.get(key):
-            out.append('%s differs (%r, %r)' % (key, o.get(key), d.get(key)))
+            out.append('%s differs (%s, %s)' % (
+                key, _shown(key, o.get(key)), _shown(key, d.get(key))))
     return out
 
 
@@ -134,7 +148,7 @@ class Verifier:
 
     def __init__(self, origin, dest, level='listing', workers=16,
                  listing_limit=10000, policy_map=None, expiry_margin=60.0,
-                 out=None):
+                 out=None, scope=None):
         assert level in LEVELS
         self.origin, self.dest = origin, dest
         self.level = LEVELS.index(level)
@@ -147,6 +161,9 @@ class Verifier:
         self.errors = []
         self.compared = 0
         self.tolerated = {}
+        # the containers sync covers (include/exclude_containers, its own
+        # state container): the others are none of the mirror's business
+        self.scope = scope or ContainerScope()
 
     # --- results ---------------------------------------------------------
     def differ(self, scope, reason):
@@ -186,15 +203,24 @@ class Verifier:
                                           'x-account-meta-'):
                 self.differ(account, reason)
         group = green.TaskGroup(self.pool)
+
+        def covered(callback):
+            def visit(o, *rest):
+                if self.scope.covers(account, o['name']):
+                    callback(o, *rest)
+            return visit
         result = listing.march(o_rows, d_rows, _Visitor(
-            lambda o: self.differ('%s/%s' % (account, o['name']),
-                                  'container missing on the destination'),
-            lambda o, d: group.spawn(self._container_guarded, account,
-                                     o['name'])))
+            covered(lambda o: self.differ(
+                '%s/%s' % (account, o['name']),
+                'container missing on the destination')),
+            covered(lambda o, d: group.spawn(self._container_guarded,
+                                             account, o['name']))))
         group.wait()
         if result.error:
             raise result.error
         for row in result.dest_only:
+            if not self.scope.covers(account, row['name']):
+                continue
             self.differ('%s/%s' % (account, row['name']),
                         'container only on the destination')
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from swsync.client.http import AuthRefused, tempauth_v1
 
-from swsync.client.errors import AuthError, describe_transport
+from swsync.client.errors import AuthError, describe_transport, \
+    safe_url, scrub_url
 
 if TYPE_CHECKING:
     # oslo.config has no type hints: for mypy these are Any. A side's
@@ -69,16 +70,18 @@ class TempAuth(CachedAuth):
             if exc.status in (401, 403):
                 raise AuthError('%s: authentication refused (%s) by %s for '
                                 'user %s' % (self.side, exc.status,
-                                             conf.auth_url, conf.username))
+                                             safe_url(conf.auth_url),
+                                             conf.username))
             raise AuthError('%s: authentication failed (%s) at %s' % (
-                self.side, exc.status, conf.auth_url))
+                self.side, exc.status, safe_url(conf.auth_url)))
         except Exception as exc:  # connection refused, DNS, TLS...
             raise AuthError('%s: cannot reach %s: %s' % (
-                self.side, conf.auth_url, describe_transport(exc)))
+                self.side, safe_url(conf.auth_url),
+                scrub_url(describe_transport(exc), conf.auth_url)))
         if conf.storage_url:
             url = conf.storage_url
         if not url or not token:
             raise AuthError('%s: %s returned no storage URL or token' % (
-                self.side, conf.auth_url))
+                self.side, safe_url(conf.auth_url)))
         LOG.debug('%s: authenticated as %s', self.side, conf.username)
         return url, token

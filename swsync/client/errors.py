@@ -1,4 +1,5 @@
 """Errors as values: each has a cause that the report and exit code use."""
+import urllib.parse
 
 
 class SyncError(Exception):
@@ -19,6 +20,34 @@ def short_path(path: str, limit: int = 300) -> str:
     if len(path) <= limit:
         return path
     return '%s...%s' % (path[:limit // 2], path[-limit // 3:])
+
+
+def safe_url(url: str | None) -> str:
+    """``url`` as a message may show it: without ``user:password@``, query
+    and fragment, where an auth URL can carry a credential
+    (``http://admin:secret@proxy/auth/v1.0``, ``...?key=secret``)."""
+    try:
+        parts = urllib.parse.urlsplit(url or '')
+    except ValueError:
+        return '<unparsable URL>'
+    netloc = parts.netloc.rpartition('@')[2]
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, '',
+                                    ''))
+
+
+def scrub_url(text: str, url: str | None) -> str:
+    """``text`` (an exception's message, which libraries fill with the URL
+    they were given) without the secret-bearing parts of ``url``."""
+    if url and url in text:
+        text = text.replace(url, safe_url(url))
+    try:
+        parts = urllib.parse.urlsplit(url or '')
+    except ValueError:
+        return text
+    secrets = [parts.netloc.rpartition('@')[0], parts.query, parts.fragment]
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, '***')
+    return text
 
 
 def describe_transport(exc: BaseException) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from swsync.client.auth import CachedAuth, Credentials
-from swsync.client.errors import AuthError, ConfigError
+from swsync.client.errors import AuthError, ConfigError, safe_url
 
 if TYPE_CHECKING:
     # Neither library has type hints: for mypy these are Any.
@@ -131,20 +131,21 @@ class KeystoneAuth(CachedAuth):
                 raise AuthError(self._no_object_store())
         except ks_exc.Unauthorized:
             raise AuthError('%s: Keystone refused the credentials of %s at '
-                            '%s' % (self.side, self.who, conf.auth_url))
+                            '%s' % (self.side, self.who,
+                                    safe_url(conf.auth_url)))
         except ks_exc.NotFound:
             # Keystone 404s an application credential it does not have.
             raise AuthError('%s: Keystone at %s does not know %s (404): '
                             'deleted, or a wrong auth_url' % (
-                                self.side, conf.auth_url, self.who))
+                                self.side, safe_url(conf.auth_url), self.who))
         except ks_exc.ConnectFailure:
             raise AuthError('%s: cannot reach Keystone at %s' % (
-                self.side, conf.auth_url))
+                self.side, safe_url(conf.auth_url)))
         except ks_exc.EndpointNotFound:
             raise AuthError(self._no_object_store())
         except ks_exc.ClientException as exc:
             raise AuthError('%s: Keystone error at %s: %s' % (
-                self.side, conf.auth_url, exc.__class__.__name__))
+                self.side, safe_url(conf.auth_url), exc.__class__.__name__))
         if not url or not token:
             raise AuthError('%s: Keystone gave no token or endpoint' %
                             self.side)

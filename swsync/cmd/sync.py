@@ -15,6 +15,7 @@ from swsync import green
 from swsync import known_accounts
 from swsync import lock as lock_mod
 from swsync import metrics
+from swsync import throttle
 from swsync.cmd import EARLY_SIGNALS
 from swsync.cmd import common
 from swsync.cmd import startup
@@ -83,6 +84,12 @@ def main(argv=None):
             return runner.forever()
         return runner.once()
     finally:
+        # The run is over and its report written. Python's finalization
+        # puts SIG_DFL back for signals that have a Python handler (not
+        # for ignored ones): a SIGTERM arriving while the interpreter
+        # shuts down killed a finished run (exit -15 instead of 0).
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
         del run_lock
 
 
@@ -119,6 +126,12 @@ class Runner:
                     self.conf.sync.shutdown_timeout)
         if self.syncer is not None:
             self._stop_syncer()
+        else:
+            # start-up: its requests too get shutdown_timeout, then no
+            # rate limit makes it wait (a low max_requests_per_second
+            # would hold the stop for as long as it wants)
+            green.call_after(self.conf.sync.shutdown_timeout,
+                             throttle.lift_all)
 
     def _stop_syncer(self):
         self.syncer.stop()

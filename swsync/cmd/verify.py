@@ -14,6 +14,7 @@ from swsync.cmd import common
 from swsync.cmd import startup
 from swsync.client.errors import ConfigError, SyncError
 from swsync.report import Report, write_json
+from swsync.scope import ContainerScope, state_container
 from swsync.verify import LEVELS, Verifier
 
 LOG = logging.getLogger('swsync')
@@ -57,7 +58,12 @@ def main(argv):
                         listing_limit=conf.sync.listing_limit,
                         policy_map=conf.sync.policy_map,
                         expiry_margin=conf.sync.expiry_margin_seconds,
-                        out=sys.stdout)
+                        out=sys.stdout,
+                        scope=ContainerScope(
+                            conf.sync.include_containers,
+                            conf.sync.exclude_containers,
+                            state_container(dest,
+                                            conf.sync.state_container)))
     verifier.run(accounts)
     result = verifier.as_dict()
     result.update({'started': started,

@@ -2,6 +2,7 @@
 default, or a keystoneauth1 plugin (``auth_type``) with keystoneauth's own
 plugin, session and endpoint options; older configurations still read."""
 import pytest
+from oslo_config import cfg
 
 from swsync import config
 from swsync.client import make_auth
@@ -210,3 +211,42 @@ def test_client_certificate_on_the_proxy_connections(tmp_path):
     conn = cluster._new_connection()
     assert conn.requests_args['cert'] == ('/c.pem', '/k.pem')
     assert conn.requests_args['verify'] == '/ca.pem'
+
+
+def test_same_cluster_refusal_names_no_url_credential(tmp_path):
+    """Red-team finding: "origin and destination are the same cluster"
+    printed the whole auth_url, user:password@ included."""
+    url = 'auth_url = http://u:S3cr3t@proxy:8080/auth/v1.0\n' \
+        'username = admin:admin\npassword = secret\n'
+    with pytest.raises(ConfigError) as caught:
+        config.validate(parse(tmp_path, url, url))
+    assert 'S3cr3t' not in str(caught.value)
+    assert 'same cluster' in str(caught.value)
+
+
+@pytest.mark.parametrize('value', ['nan', 'NaN'])
+def test_a_nan_rate_limit_is_refused(tmp_path, value):
+    """Red-team finding: max_bytes_per_second = nan passed oslo's min=0
+    and turned the limit silently off."""
+    origin = TEMPAUTH % 'origin' + 'max_bytes_per_second = %s\n' % value
+    with pytest.raises(ConfigError):
+        config.validate(parse(tmp_path, origin))
+
+
+@pytest.mark.parametrize('section, line', [
+    ('DEFAULT', 'stats_interval = 0'),
+    ('DEFAULT', 'interval = -5'),
+    ('sync', 'split_size = 0'),
+])
+def test_every_bad_value_is_refused_at_start_up(tmp_path, section, line):
+    """Red-team finding: oslo.config checks a value when it is first
+    read; [DEFAULT] stats_interval = 0 passed start-up and was a
+    traceback (ConfigFileValueError) when the pass began."""
+    path = tmp_path / 'swsync.conf'
+    path.write_text('[DEFAULT]\n%s\n[origin]\n%s\n[destination]\n%s\n'
+                    '[sync]\naccounts = AUTH_a\n%s\n' % (
+                        line if section == 'DEFAULT' else '',
+                        TEMPAUTH % 'origin', TEMPAUTH % 'dest',
+                        line if section == 'sync' else ''))
+    with pytest.raises(cfg.ConfigFileValueError):
+        startup.parse(['--config-file', str(path)], [], 'd', 'e', 'swsync')

@@ -5,7 +5,7 @@ import collections
 import pytest
 
 from swsync import shards
-from swsync.client.errors import ConfigError
+from swsync.client.errors import ConfigError, SyncError
 from swsync.engine import Syncer
 from swsync.partition import Partition
 from swsync.report import Report
@@ -153,3 +153,23 @@ def test_only_the_account_owner_deletes_its_containers(world, origin,
                c.method == 'DELETE' and c.level == 'container']
     assert len(deletes) == 1
     assert sum(r.counts['containers_deleted'] for r in reports) == 1
+
+
+@pytest.mark.parametrize('body', [
+    b'[1, 2]', b'null', b'"text"', b'{"ranges": []}',
+    b'{"ranges": {"AUTH_a/big": [5, null]}}',
+    b'{"ranges": {"AUTH_a/big": "b010"}}',
+    b'{"ranges": {}, "previous": 5}',
+])
+def test_a_hand_edited_ranges_document_is_one_error(world, dest, body):
+    """Red-team finding: ranges.json that the README sends operators to
+    edit by hand, edited wrongly (a list, numbers, a string), gave an
+    internal error (AttributeError, TypeError) with a traceback in every
+    account."""
+    store = RangeStore(dest, 'swsync_state', 'run-1')
+    store.record('AUTH_a', 'big', ['b010'])
+    dest.put_object(store.account, 'swsync_state', 'ranges.json',
+                    {'content-type': 'application/json'}, body)
+    with pytest.raises(SyncError) as caught:
+        RangeStore(dest, 'swsync_state', 'run-2').ranges()
+    assert 'ranges.json is not a ranges document' in str(caught.value)

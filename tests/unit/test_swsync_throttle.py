@@ -1,6 +1,6 @@
 """The token bucket behind max_requests_per_second and
 max_bytes_per_second, on a fake clock."""
-from swsync.throttle import Throttle, TokenBucket
+from swsync.throttle import Throttle, TokenBucket, lift_all
 
 
 class Clock:
@@ -51,3 +51,30 @@ def test_no_limit_no_bucket():
     assert throttle.requests is None and throttle.bytes is None
     throttle.request()
     throttle.transferred(10 ** 9)
+
+
+def test_lift_ends_a_long_wait():
+    """Red-team finding: a debt at a low rate was one sleep of minutes
+    (hours), longer than the shutdown_timeout of a stopping run; lift()
+    ends the wait within a slice."""
+    clock = Clock()
+    throttle = Throttle(0, 0.5)
+    bucket = throttle.bytes
+    bucket.clock, bucket.sleep, bucket.stamp = clock, clock.sleep, clock()
+
+    def sleep(seconds):
+        clock.sleep(seconds)
+        if clock.slept >= 3:
+            throttle.lift()
+    bucket.sleep = sleep
+    bucket.take(10 ** 6)           # two million seconds of debt
+    assert 3 <= clock.slept <= 3 + TokenBucket.SLICE
+    bucket.take(10 ** 6)           # and no waiting afterwards
+    assert clock.slept <= 3 + TokenBucket.SLICE
+
+
+def test_lift_all_lifts_every_throttle():
+    throttles = [Throttle(1, 1), Throttle(0, 5)]
+    lift_all()
+    assert all(t.requests.lifted for t in throttles[:1])
+    assert all(t.bytes.lifted for t in throttles)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from swsync.verify import Verifier, compare_rows
+from swsync.verify import Verifier, compare_headers, compare_rows
 from tests.unit import fakes
 
 ACCOUNT = 'AUTH_a'
@@ -145,3 +145,21 @@ def test_slo_rows_compared_by_slo_etag_not_manifest_hash():
     slo = dict(ROW, slo_etag='"abc"', bytes=9)
     assert compare_rows(slo, dict(slo, hash='other')) is None
     assert compare_rows(slo, dict(slo, slo_etag='abd')) is not None
+
+
+def test_header_differences_hide_temp_url_keys():
+    """Red-team finding: ``verify --level heads`` printed the account's
+    and containers' temp-URL keys (which sign URLs anyone may use) on
+    stdout and in the report."""
+    out = compare_headers(
+        {'x-account-meta-temp-url-key': 'S3cr3tA',
+         'x-account-meta-temp-url-key-2': 'S3cr3tB',
+         'x-account-meta-color': 'blue'},
+        {'x-account-meta-temp-url-key': 'S3cr3tC',
+         'x-account-meta-color': 'red'},
+        (), 'x-account-meta-')
+    text = '\n'.join(out)       # (headers as the client gives them)
+    assert 'S3cr3t' not in text
+    assert 'x-account-meta-temp-url-key differs' in text
+    assert "x-account-meta-temp-url-key-2 differs (<secret>, None)" in text
+    assert "('blue', 'red')" in text
