@@ -168,8 +168,9 @@ class Syncer:
         group = green.TaskGroup(self.container_pool)
         deferred = []
         # the progress line's totals, whole, when the run covers all
-        announced = not (missing or self.scope or self.partition.sharded) \
-            and announce_account(self.report, o_headers)
+        announced = not missing and not self.partition.sharded and \
+            self.scope.covers_whole(account) and \
+            announce_account(self.report, o_headers)
         visitor = ContainerVisitor(self, account, group, deferred,
                                    announced)
         result = listing.march(o_rows, d_rows, visitor)

@@ -31,6 +31,12 @@ class ContainerScope:
     def __bool__(self):
         return bool(self.include or self.exclude or self.protected)
 
+    def covers_whole(self, account):
+        """Is every container of ``account`` covered (no pattern, no
+        protected container there)?"""
+        return not (self.include or self.exclude or
+                    any(a == account for a, _c in self.protected))
+
     def covers(self, account, container):
         if (account, container) in self.protected:
             return False

@@ -26,3 +26,12 @@ def test_covers(include, exclude, account, container, covered):
 def test_empty_scope_is_falsy():
     assert not ContainerScope()
     assert ContainerScope(exclude=['x'])
+
+
+def test_covers_whole_only_accounts_without_patterns_or_protected_rows():
+    """The progress totals of an account come whole from its listing only
+    when every container of it is walked."""
+    scope = ContainerScope(protected=[('AUTH_admin', 'swsync_state')])
+    assert scope.covers_whole('AUTH_a')
+    assert not scope.covers_whole('AUTH_admin')
+    assert not ContainerScope(exclude=['tmp_*']).covers_whole('AUTH_a')
