@@ -123,6 +123,21 @@ class Side:
                               params=params)
         self.status = self.head.status_code
         self.headers = {k.lower(): v for k, v in self.head.headers.items()}
+        if self.version and self.status == 200:
+            # Swift's object_versioning writes every header of a PUT to
+            # the version but X-Delete-At/-After (non_expiry_header), which
+            # stay on the link to the version (a POST's expiry too): the
+            # expiry is the link's, and once the link has expired a GET
+            # answers 404 while the version is still served by its id.
+            link = admin.req('HEAD', account, container, name,
+                             params={'symlink': 'get'})
+            if link.status_code == 404:
+                self.status = 404
+            else:
+                self.headers.pop('x-delete-at', None)
+                delete_at = link.headers.get('x-delete-at')
+                if delete_at:
+                    self.headers['x-delete-at'] = delete_at
         self._admin = admin
         self._where = (account, container, name)
         self._served = None
