@@ -17,7 +17,8 @@ of an SLO manifest is made without ``multipart-manifest=get``, which
 would give the manifest JSON's Content-Type and Etag (and with
 ``format=raw`` answers 500). Rows of a new-style versioned container are
 read by the ``version-id`` they point at, so the current version is read
-as what it is (a user's symlink as a symlink).
+as what it is (a user's symlink as a symlink), and their X-Delete-At
+from Swift's link to that version, where Swift keeps it.
 """
 import email.utils
 import json
@@ -134,6 +135,33 @@ def read_query(row: Row | None, head: bool = False) -> dict[str, str]:
     elif 'slo_etag' not in row:
         query['multipart-manifest'] = 'get'
     return query
+
+
+def version_link_expiry(ops: SwiftOperations, account: str, container: str,
+                        name: str, row: Row | None,
+                        headers: Headers | None, retry: bool = False
+                        ) -> dict[str, str] | None:
+    """The headers of a versioned row read by its ``version-id``, with the
+    expiry of Swift's link to the current version; None when that link
+    is gone (expired and not yet reaped, or deleted meanwhile).
+
+    Swift's object_versioning writes every header of a PUT to the version
+    but X-Delete-At/-After, which stay on the link in the user's
+    container (a POST's expiry too): a read by ``version-id`` shows no
+    expiry, and once the link expires the object answers 404 while its
+    version is still served. Other rows, and headers that are None, are
+    returned as they are."""
+    if headers is None or not decide.is_versioned(row or {}) or \
+            decide.version_id(row or {}) is None:
+        return None if headers is None else dict(headers)
+    link = ops.head_object(account, container, name,
+                           query={'symlink': 'get'}, retry=retry)
+    if link is None:
+        return None
+    out = {k: v for k, v in headers.items() if k != 'x-delete-at'}
+    if link.get('x-delete-at'):
+        out['x-delete-at'] = link['x-delete-at']
+    return out
 
 
 MAX_NESTING = 10    # Swift's default max_manifest_depth
@@ -289,7 +317,9 @@ class Actions:
             headers = self.origin.head_object(
                 task.account, task.container, task.name, query=query,
                 retry=False)
-        return headers
+        return version_link_expiry(self.origin, task.account,
+                                   task.container, task.name, task.origin,
+                                   headers)
 
     # --- copy ------------------------------------------------------------
     def copy(self, task: ObjectTask) -> tuple[Outcome, int]:
@@ -307,7 +337,13 @@ class Actions:
                 # Listed but gone: deleted meanwhile, or expired and not
                 # yet reaped. Neither copied nor a reason to delete.
                 return Outcome.OBJECTS_VANISHED, 0
-            headers = hdrs.from_response(resp.headers.items())
+            found = version_link_expiry(
+                self.origin, task.account, task.container, task.name,
+                task.origin, hdrs.from_response(resp.headers.items()))
+            if found is None:
+                # The version is there, its link expired or deleted.
+                return Outcome.OBJECTS_VANISHED, 0
+            headers = found
             read = ReadTime.of(headers)
             if self._expires_soon(headers):
                 return Outcome.OBJECTS_EXPIRING, 0

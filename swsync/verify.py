@@ -289,8 +289,14 @@ class Verifier:
             query['symlink'] = 'get'
             if 'slo_etag' not in row or _versioned(row):
                 query['multipart-manifest'] = 'get'
-        return side.head_object(account, container, row['name'],
-                                query=query)
+        headers = side.head_object(account, container, row['name'],
+                                   query=query)
+        if follow:
+            return headers
+        # A versioned object's expiry is on Swift's link to its version.
+        return actions.version_link_expiry(side, account, container,
+                                           row['name'], row, headers,
+                                           retry=True)
 
     def _origin_only(self, account, container, row):
         scope = '%s/%s/%s' % (account, container, row['name'])

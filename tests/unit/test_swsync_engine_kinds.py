@@ -175,6 +175,35 @@ def test_version_symlink_rows_copy_current_version_as_plain(
     assert object_calls(world, mark) == []
 
 
+def test_version_symlink_expiry_is_read_from_the_link(world, origin, dest):
+    """Swift's object_versioning leaves X-Delete-At on the link to the
+    version, not on the version read by ``version-id``: the copy takes
+    the link's expiry, and an object expiring soon is not copied."""
+    import time
+    hidden = '\x00versions\x00c'
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_container(ACCOUNT, hidden).unlisted = True
+    for name, after in (('later', 86400), ('soon', 5)):
+        origin.add_object(ACCOUNT, hidden, name + '/v1', name.encode(),
+                          meta={'content-type': 'text/plain'})
+        link = origin.add_object(
+            ACCOUNT, 'c', name, symlink=hidden + '/' + name + '/v1',
+            symlink_etag=fakes.md5(name.encode()),
+            meta={'content-type': 'text/plain',
+                  'x-delete-at': str(int(time.time()) + after)})
+        link.version_symlink = True
+    world.advance(100)
+
+    report = fakes.run_sync(origin, dest)
+
+    assert report.exit_code == 0, report.errors
+    assert dest.names(ACCOUNT, 'c') == ['later']
+    assert dest.obj(ACCOUNT, 'c', 'later').meta['x-delete-at'] == \
+        origin.obj(ACCOUNT, 'c', 'later').meta['x-delete-at']
+    assert report.counts['objects_expiring'] == 1
+
+
 def test_slo_in_container_listed_before_its_segments_is_copied(
         world, origin, dest):
     """The destination checks an SLO's segments when the manifest is

@@ -132,6 +132,34 @@ def test_expiring_and_delete_markers_are_tolerated(world, origin, dest):
     assert v.tolerated == {'expiring': 1, 'delete-markers': 1}
 
 
+def test_versioned_object_expiry_is_the_links(world, origin, dest):
+    """New-style versioning: X-Delete-At is on Swift's link to the
+    version, not on the version read by version-id; the copy carries it,
+    and verify reads it from the link too (no difference at heads)."""
+    hidden = '\x00versions\x00c'
+    origin.add_account(ACCOUNT)
+    origin.add_container(ACCOUNT, 'c')
+    origin.add_container(ACCOUNT, hidden).unlisted = True
+    origin.add_object(ACCOUNT, hidden, 'doc/v1', b'current',
+                      meta={'content-type': 'text/plain'})
+    link = origin.add_object(ACCOUNT, 'c', 'doc',
+                             symlink=hidden + '/doc/v1',
+                             symlink_etag=fakes.md5(b'current'),
+                             meta={'content-type': 'text/plain',
+                                   'x-delete-at': str(int(time.time()) +
+                                                      86400)})
+    link.version_symlink = True
+    world.advance(100)
+    report = fakes.run_sync(origin, dest)
+    assert report.exit_code == 0, report.errors
+    world.advance(100)
+    v, out = verify(origin, dest, 'heads')
+    assert (v.exit_code, out) == (0, '')
+    dest.obj(ACCOUNT, 'c', 'doc').meta.pop('x-delete-at')
+    v, out = verify(origin, dest, 'heads')
+    assert v.exit_code == 1 and 'x-delete-at' in out
+
+
 ROW = {'name': 'o', 'hash': fakes.md5(b'x'), 'bytes': 1,
        'content_type': 'text/plain', 'last_modified': '2024-05-01T10:00:00'}
 
