@@ -477,12 +477,20 @@ class Actions:
     def _refresh_once(self, task: ObjectTask) -> Refreshed:
         headers = self.head_origin(task)
         if headers is None:
-            return Outcome.OBJECTS_VANISHED, None
+            # Listed but 404: expired and not yet reaped (the listing keeps
+            # the row until the expirer reaps it), or deleted meanwhile.
+            # The copy made earlier has no expiry to expire by (a POST made
+            # the origin expire, or it expired within the POST margin):
+            # left, the destination would serve it until the origin's
+            # expirer runs. It goes once the origin confirms the 404.
+            return self._delete_once(task), None
         read = ReadTime.of(headers)
         # A POST is quick: an object that now expires soon still gets its
         # metadata, X-Delete-At included, so the copy expires with it.
         if self._expires_soon(headers, margin=POST_EXPIRY_MARGIN):
-            return Outcome.OBJECTS_EXPIRING, None
+            # Too late to post one that Swift would still take: gone on
+            # the origin in an instant, and from the destination with it.
+            return self._expire_copy(task, headers), None
         origin_link = None
         if 'x-symlink-target' in headers:
             mapped = dict(headers)
@@ -511,7 +519,8 @@ class Actions:
         except SwiftError as exc:
             if exc.status == 400 and 'x-delete-at' in meta and \
                     self._expires_soon(headers):
-                return Outcome.OBJECTS_EXPIRING, None   # expired meanwhile
+                # Expired meanwhile: the copy goes as the origin's did.
+                return self._expire_copy(task, headers), None
             if not (exc.status == 409 and 'x-timestamp' in meta):
                 raise
             # Preserving mode: the destination already has a newer or
@@ -522,6 +531,23 @@ class Actions:
         self._check_not_changed(task, headers, read,
                                 self.preserve_timestamps)
         return Outcome.OBJECTS_POSTED, None
+
+    def _expire_copy(self, task: ObjectTask, headers: Headers) -> Outcome:
+        """The origin object expires now (X-Delete-At within the POST
+        margin or past): the destination's copy, made before that expiry
+        was set, is deleted once the origin answers 404 (after waiting out
+        the few seconds left, at most POST_EXPIRY_MARGIN); if the origin
+        still serves it then, it is left, counted as expiring."""
+        try:
+            left = float(headers.get('x-delete-at') or 0) - time.time()
+        except ValueError:
+            left = 0.0
+        if 0 < left <= POST_EXPIRY_MARGIN:
+            time.sleep(left + 0.2)
+        outcome = self._delete_once(task)
+        if outcome == Outcome.DELETES_SKIPPED_ORIGIN_EXISTS:
+            return Outcome.OBJECTS_EXPIRING
+        return outcome
 
     # --- delete ----------------------------------------------------------
     def delete(self, task: ObjectTask) -> Outcome:

@@ -267,6 +267,35 @@ def test_copy_that_now_expires_soon_gets_its_expiry_posted(
     assert report.exit_code == 0
 
 
+def test_copy_whose_origin_expired_after_a_post_is_deleted(
+        world, origin, dest):
+    """A copy made before a POST set a short expiry: when the refresh
+    finds the origin expired (404 while still listed, until the expirer
+    reaps it), the copy, which has no expiry, is deleted (fuzz seed
+    7089); one within seconds of its expiry goes once it has expired."""
+    import time
+    seed(origin, {'c': {'gone': b'1', 'soon': b'2'}})
+    synced(world, origin, dest)
+    for name, after in (('gone', -1), ('soon', 1)):
+        obj = origin.obj(ACCOUNT, 'c', name)
+        obj.meta.update({'x-delete-at': str(int(time.time()) + after)})
+        obj.timestamp = world.now
+    origin.obj(ACCOUNT, 'c', 'gone').ghost = True
+    world.advance(1)
+
+    def expire(*_args):
+        origin.obj(ACCOUNT, 'c', 'soon').ghost = True
+    real_sleep = time.sleep
+    time.sleep = expire
+    try:
+        report = fakes.run_sync(origin, dest)
+    finally:
+        time.sleep = real_sleep
+    assert dest.names(ACCOUNT, 'c') == []
+    assert report.counts['objects_deleted'] == 2
+    assert report.exit_code == 0
+
+
 def test_failed_object_put_is_reported_and_others_go_on(
         world, origin, dest):
     seed(origin, {'c': {'a': b'1', 'b': b'2', 'c': b'3'}})
