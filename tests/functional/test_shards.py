@@ -59,6 +59,18 @@ def writes(destination, mark):
     return counts
 
 
+def assert_written_once(done, runs):
+    """Each object written once by all shards together. A second
+    successful write is allowed only after a logged retry: on a loaded
+    machine a PUT (an SLO manifest, whose segments the proxy HEADs) can
+    outlast the client timeout and land anyway, and its retry then writes
+    the same bytes again (seen once in CI with 4 shards)."""
+    assert done
+    twice = {path: n for path, n in done.items() if n > 1}
+    retried = any(': retry ' in run.stderr for run in runs)
+    assert not twice or retried, (twice, [r.stderr[-1500:] for r in runs])
+
+
 @pytest.mark.parametrize('count', [1, 2, 4])
 def test_shards_end_where_one_run_does(origin, destination, tmp_path,
                                        count):
@@ -74,8 +86,7 @@ def test_shards_end_where_one_run_does(origin, destination, tmp_path,
     mark = destination.access_log_size()
     runs = run_shards(cfg, tmp_path, count, 'first-' + tag)
     assert [r.rc for r in runs] == [0] * count, runs
-    done = writes(destination, mark)
-    assert done and max(done.values()) == 1, done.most_common(3)
+    assert_written_once(writes(destination, mark), runs)
     assert diff(snapshot(o, [main, other]), snapshot(d, [main, other])) \
         == []
     # changes everywhere, deletions in the big container
@@ -88,8 +99,7 @@ def test_shards_end_where_one_run_does(origin, destination, tmp_path,
     mark = destination.access_log_size()
     runs = run_shards(cfg, tmp_path, count, 'second-' + tag)
     assert [r.rc for r in runs] == [0] * count, runs
-    done = writes(destination, mark)
-    assert max(done.values()) == 1, done.most_common(3)
+    assert_written_once(writes(destination, mark), runs)
     assert diff(snapshot(o, [main, other]), snapshot(d, [main, other])) \
         == []
     if count > 1:
