@@ -190,6 +190,22 @@ class FakeCluster(SwiftOperations):
         acct.containers[container] = Container(meta, policy, self.world.now)
         return acct.containers[container]
 
+    def add_versioned_object(self, account, container, name, body,
+                             link_meta):
+        """An object of a new-style versioned container as Swift keeps it
+        (doc/swift-api-for-sync.md §5.3): its data as version v1 in the
+        hidden container, listed in ``container`` as a static link with
+        ``version_symlink``; ``link_meta`` is the link's (the expiry stays
+        there). The containers must exist; returns the link."""
+        hidden = '\x00versions\x00' + container
+        self.add_object(account, hidden, name + '/v1', body,
+                        meta={'content-type': 'text/plain'})
+        link = self.add_object(account, container, name,
+                               symlink=hidden + '/' + name + '/v1',
+                               symlink_etag=md5(body), meta=link_meta)
+        link.version_symlink = True
+        return link
+
     def add_object(self, account, container, name, body=b'', meta=None,
                    **kw):
         cont = self.accounts[account].containers[container]

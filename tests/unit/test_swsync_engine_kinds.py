@@ -154,13 +154,8 @@ def test_version_symlink_rows_copy_current_version_as_plain(
     origin.add_account(ACCOUNT)
     origin.add_container(ACCOUNT, 'c')
     origin.add_container(ACCOUNT, hidden).unlisted = True
-    origin.add_object(ACCOUNT, hidden, 'doc/v1', b'current',
-                      meta={'content-type': 'text/plain'})
-    link = origin.add_object(ACCOUNT, 'c', 'doc',
-                             symlink=hidden + '/doc/v1',
-                             symlink_etag=fakes.md5(b'current'),
-                             meta={'content-type': 'text/plain'})
-    link.version_symlink = True
+    origin.add_versioned_object(ACCOUNT, 'c', 'doc', b'current',
+                                {'content-type': 'text/plain'})
     world.advance(100)
 
     report = fakes.run_sync(origin, dest)
@@ -185,14 +180,10 @@ def test_version_symlink_expiry_is_read_from_the_link(world, origin, dest):
     origin.add_container(ACCOUNT, 'c')
     origin.add_container(ACCOUNT, hidden).unlisted = True
     for name, after in (('later', 86400), ('soon', 5)):
-        origin.add_object(ACCOUNT, hidden, name + '/v1', name.encode(),
-                          meta={'content-type': 'text/plain'})
-        link = origin.add_object(
-            ACCOUNT, 'c', name, symlink=hidden + '/' + name + '/v1',
-            symlink_etag=fakes.md5(name.encode()),
-            meta={'content-type': 'text/plain',
-                  'x-delete-at': str(int(time.time()) + after)})
-        link.version_symlink = True
+        origin.add_versioned_object(
+            ACCOUNT, 'c', name, name.encode(),
+            {'content-type': 'text/plain',
+             'x-delete-at': str(int(time.time()) + after)})
     world.advance(100)
 
     report = fakes.run_sync(origin, dest)

@@ -140,15 +140,10 @@ def test_versioned_object_expiry_is_the_links(world, origin, dest):
     origin.add_account(ACCOUNT)
     origin.add_container(ACCOUNT, 'c')
     origin.add_container(ACCOUNT, hidden).unlisted = True
-    origin.add_object(ACCOUNT, hidden, 'doc/v1', b'current',
-                      meta={'content-type': 'text/plain'})
-    link = origin.add_object(ACCOUNT, 'c', 'doc',
-                             symlink=hidden + '/doc/v1',
-                             symlink_etag=fakes.md5(b'current'),
-                             meta={'content-type': 'text/plain',
-                                   'x-delete-at': str(int(time.time()) +
-                                                      86400)})
-    link.version_symlink = True
+    origin.add_versioned_object(
+        ACCOUNT, 'c', 'doc', b'current',
+        {'content-type': 'text/plain',
+         'x-delete-at': str(int(time.time()) + 86400)})
     world.advance(100)
     report = fakes.run_sync(origin, dest)
     assert report.exit_code == 0, report.errors
