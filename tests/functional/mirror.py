@@ -477,6 +477,22 @@ class MirrorChecker:
                       % (so[2].get('content-type'),
                          sd[2].get('content-type')))
 
+    def _follow(self, side):
+        """One hop of an origin symlink: (the target read as Side, whether
+        it is a versioned object, read as its current version)."""
+        container, _sep, name = urllib.parse.unquote(
+            side.headers['x-symlink-target']).partition('/')
+        account = side.headers.get('x-symlink-target-account') or \
+            side._where[0]
+        target = Side(self.o, account, container, name, {})
+        link = target.headers.get('x-symlink-target', '')
+        if 'x-object-version-id' in target.headers and \
+                '?version-id=' in link:
+            # the current version of a versioned object: as itself
+            return Side(self.o, account, container, name, {
+                'version_symlink': True, 'symlink_path': link}), True
+        return target, False
+
     def _long_by_versions(self, side):
         """E3: does this origin symlink chain pass through a versioned
         object (a version link, one more hop) while its own links are no
@@ -484,17 +500,8 @@ class MirrorChecker:
         links, versions = 0, side.version is not None
         while side.kind == 'symlink' and links <= SYMLOOP_MAX:
             links += 1
-            container, _sep, name = urllib.parse.unquote(
-                side.headers['x-symlink-target']).partition('/')
-            account = side.headers.get('x-symlink-target-account') or \
-                side._where[0]
-            side = Side(self.o, account, container, name, {})
-            link = side.headers.get('x-symlink-target', '')
-            if 'x-object-version-id' in side.headers and \
-                    '?version-id=' in link:
-                versions = True
-                side = Side(self.o, account, container, name, {
-                    'version_symlink': True, 'symlink_path': link})
+            side, through_version = self._follow(side)
+            versions = versions or through_version
             if side.status != 200:
                 return False
         return versions and links <= SYMLOOP_MAX
@@ -520,17 +527,7 @@ class MirrorChecker:
         for _hop in range(hops):
             if side.kind != 'symlink' or SYMLINK_ETAG in side.headers:
                 return False
-            container, _sep, name = urllib.parse.unquote(
-                side.headers['x-symlink-target']).partition('/')
-            account = side.headers.get('x-symlink-target-account') or \
-                side._where[0]
-            side = Side(self.o, account, container, name, {})
-            link = side.headers.get('x-symlink-target', '')
-            if 'x-object-version-id' in side.headers and \
-                    '?version-id=' in link:
-                # the current version of a versioned object: as itself
-                side = Side(self.o, account, container, name, {
-                    'version_symlink': True, 'symlink_path': link})
+            side, _through_version = self._follow(side)
             if side.status != 200:
                 return False
             if test(side):
