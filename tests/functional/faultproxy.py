@@ -47,6 +47,7 @@ class FaultProxy:
         self.target_port = target_port
         self.rule = rule or (lambda method, path, query: None)
         self.injected = []
+        self.forwarded = []     # (method, path) passed to the real proxy
         self.lock = threading.Lock()
         proxy = self
 
@@ -80,6 +81,12 @@ class FaultProxy:
                     self.rfile.read(length // 2)
                     return self._drop()
                 body = self.rfile.read(length) if length else b''
+                if len(body) < length:
+                    # The client gave up mid-body (its own timeout):
+                    # forwarding the part would leave the real proxy
+                    # waiting for the rest and log a 499 a minute later,
+                    # in whatever run is on by then (fuzz seed 7128).
+                    return self._drop()
                 if fault is not None and fault.status is not None:
                     self.send_response(fault.status)
                     for k, v in fault.headers.items():
@@ -89,6 +96,7 @@ class FaultProxy:
                     return
                 if fault is not None and fault.before is not None:
                     fault.before()
+                proxy.forwarded.append((self.command, path))
                 status, reason, headers, data = self._forward(body)
                 if fault is not None and fault.after is not None:
                     fault.after()
