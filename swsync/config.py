@@ -449,6 +449,29 @@ SHARD_OPTS = [
                help='Container, in the destination reseller admin\'s own '
                     'account, where sharded runs keep the name ranges of '
                     'split containers. Never synced or deleted by swsync.'),
+    cfg.BoolOpt('change_marks', default=True,
+                help='Use the origin\'s change marks when its proxies run '
+                     'swsync\'s middleware (egg:swiftsync#changes, '
+                     'advertised in /info): a container whose mark is the '
+                     'one its last complete sync saw is not listed (README, '
+                     '"Large clusters"). swsync verify never uses them.'),
+    cfg.BoolOpt('assume_change_marks', default=False,
+                help='Ask for change marks even when the origin\'s /info '
+                     'does not advertise the middleware (a proxy that hides '
+                     '/info). A container whose HEAD carries no mark is '
+                     'listed as usual.'),
+    cfg.FloatOpt('change_mark_interval', default=60.0, min=0.0,
+                 help='The middleware\'s min_interval, when /info does not '
+                      'say it. Must not be below the proxies\' setting.'),
+    cfg.FloatOpt('change_mark_skew', default=5.0, min=0.0,
+                 help='Seconds of clock difference allowed between the '
+                      'origin\'s proxies when deciding whether a walk may '
+                      'record the mark it saw.'),
+    cfg.IntOpt('full_walk_days', default=7, min=1,
+               help='With change marks, still list every container at '
+                    'least once in this many days (each container on its '
+                    'own day, by name): the safety net for writes that do '
+                    'not pass a marking proxy. 1: every night.'),
     cfg.FloatOpt('shard_wait', default=120.0, min=0.0,
                  help='A sharded run: SLO manifests and static links whose '
                       'segments or targets are another shard\'s to copy are '

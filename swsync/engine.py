@@ -20,12 +20,14 @@ from swsync import lifts
 from swsync import limits as limits_mod
 from swsync import listing
 from swsync import safety
+from swsync.changes import RunMarks
 from swsync.actions import Actions, Planner
 from swsync.deferred import DeferredWrites
 from swsync.dispatch import Dispatcher
 from swsync.partition import WHOLE, Partition
 from swsync.policies import StoragePolicies
 from swsync.scope import ContainerScope, state_container
+from swsync.state import MarkStore
 from swsync.discovery import unused_account
 from swsync.client.errors import SyncError
 from swsync.outcomes import Outcome
@@ -69,6 +71,8 @@ class Syncer:
         self.scope = ContainerScope(self.conf.include_containers,
                                     self.conf.exclude_containers,
                                     self._state_container(dest))
+        self.dry_run = dry_run
+        self.marks = None       # RunMarks, when the origin has them
         self.stopping = False
         self.deferred = DeferredWrites(
             self.actions, report, self.object_pool, lambda: self.stopping,
@@ -92,6 +96,17 @@ class Syncer:
         self.policies = StoragePolicies(self.conf.policy_map, dest_info)
         self.limit = limits_mod.listing_limit(self.limit, origin_info,
                                               dest_info)
+        advert = origin_info.get('swsync_changes')
+        if self.conf.change_marks and (
+                isinstance(advert, dict) or self.conf.assume_change_marks):
+            interval = (advert or {}).get('min_interval')
+            if not isinstance(interval, (int, float)):
+                interval = self.conf.change_mark_interval
+            self.marks = RunMarks(
+                self.origin,
+                MarkStore(self.dest, self.conf.state_container),
+                self.report, interval, self.conf.change_mark_skew,
+                self.conf.full_walk_days)
 
     # --- stopping --------------------------------------------------------
     def stop(self):
@@ -116,6 +131,7 @@ class Syncer:
     # --- the run ---------------------------------------------------------
     def run(self, accounts):
         self.report.expect(accounts=len(accounts))
+        finished = False
         try:
             for account in accounts:
                 if self.stopping:
@@ -126,7 +142,12 @@ class Syncer:
                 if not self.stopping:
                     self.report.account_synced(account, since)
             self.deferred.write_end_of_run()
+            finished = not self.stopping
         finally:
+            if self.marks is not None and not self.dry_run:
+                # after a stop or a fatal error too: forget what was
+                # walked, so the next run walks it again
+                self.marks.save_all(record=finished)
             self.restorer.restore_all(self.report.error)
             for scope in self.policy.unused_approvals():
                 self.report.warn(scope, 'approved deletions were not '
@@ -217,13 +238,22 @@ class Syncer:
 
     # --- containers ------------------------------------------------------
     def sync_container(self, account, container, dest_exists, deferred,
-                       name_range=WHOLE):
-        """One container, or one name range of it (a sharded run)."""
+                       name_range=WHOLE, listed=0):
+        """One container, or one name range of it (a sharded run).
+        ``listed``: its object count in the account listing."""
         problem = limits_mod.container_problem(container,
                                                self.actions.dest_limits)
         if problem:
             raise SyncError(problem)
         since = self.report.mark()
+        mark = None
+        if self.marks is not None and name_range == WHOLE:
+            skip, mark = self.marks.check(account, container, dest_exists)
+            if skip:
+                self.report.count(Outcome.CONTAINERS_UNCHANGED)
+                self.report.count(Outcome.CONTAINERS)
+                self.report.unexpect(objects=listed)
+                return
         o_headers, o_rows = self._open(self.origin, account, container,
                                        name_range)
         if o_headers is None:
@@ -272,6 +302,9 @@ class Syncer:
         if complete and not self.report.problems_under(
                 '%s/%s' % (account, container), since):
             self.partition.maybe_record(account, container, collector)
+            if mark is not None:
+                self.marks.walked(account, container, mark, o_headers,
+                                  since)
 
     def delete_container(self, account, container):
         """Empty and delete a destination container gone from the origin.

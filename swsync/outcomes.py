@@ -29,6 +29,8 @@ class Outcome(str, enum.Enum):
     CONTAINERS_VANISHED = 'containers_vanished'
     CONTAINERS_OUT_OF_SCOPE = 'containers_out_of_scope'
     CONTAINERS_OTHER_SHARDS = 'containers_other_shards'
+    # not listed: the origin's change mark is the one last synced
+    CONTAINERS_UNCHANGED = 'containers_unchanged'
     CONTAINER_SETTINGS_SET = 'container_settings_set'
     CONTAINER_DELETES_SKIPPED_ORIGIN_EXISTS = \
         'container_deletes_skipped_origin_exists'

@@ -65,6 +65,13 @@ class Report:
         """The walk found more work: e.g. expect(objects=10, bytes=99)."""
         self.totals.update(totals)
 
+    def unexpect(self, **totals):
+        """Work announced that the walk will not do (a container skipped
+        by its change mark): the progress line's totals shrink."""
+        for key, n in totals.items():
+            if key in self.totals:
+                self.totals[key] = max(0, self.totals[key] - n)
+
     def problems_under(self, scope, since):
         """Errors or withheld deletions within ``scope`` among those
         recorded after ``since`` (a mark from ``mark()``)."""

@@ -97,3 +97,69 @@ class RangeStore:
                              {'content-type': 'application/json'}, body)
         LOG.info('%s/%s: %d name ranges recorded for the next sharded runs',
                  account, container, len(boundaries) + 1)
+
+
+MARKS_PREFIX = 'marks/'
+
+
+class MarkStore:
+    """The change marks of the containers each account's last complete
+    syncs saw (``marks/<account>``: ``{"marks": {container: mark}}``), in
+    the same state container. Shards read-modify-write an account's
+    object and touch only their own containers; an update lost to a race
+    only costs that container a walk next time (a mark recorded by any
+    earlier complete sync stays true while the origin's mark is the
+    same)."""
+
+    def __init__(self, dest, container):
+        self.dest = dest
+        self.container = container
+        self.account = dest.storage_url.rstrip('/').rsplit('/', 1)[1]
+        self._cache = {}
+
+    def _name(self, account):
+        return MARKS_PREFIX + account
+
+    def _read(self, account):
+        with self.dest.get_object(self.account, self.container,
+                                  self._name(account), retry=True) as resp:
+            if resp is None:
+                return {}
+            body = resp.raw.read(decode_content=False)
+        try:
+            marks = json.loads(body)['marks']
+        except (ValueError, KeyError, TypeError):
+            marks = None
+        if not isinstance(marks, dict) or not all(
+                isinstance(k, str) and isinstance(v, str)
+                for k, v in marks.items()):
+            LOG.warning('%s/%s/%s is not a marks document: every container '
+                        'of %s is listed this run, and the document '
+                        'rewritten', self.account, self.container,
+                        self._name(account), account)
+            return {}
+        return marks
+
+    def recorded(self, account):
+        """{container: mark} as the run found it (read once)."""
+        if account not in self._cache:
+            self._cache[account] = self._read(account)
+        return self._cache[account]
+
+    def update(self, account, changes):
+        """Apply ``changes`` ({container: mark, or None to forget})."""
+        marks = self._read(account)
+        new = dict(marks)
+        for container, mark in changes.items():
+            if mark is None:
+                new.pop(container, None)
+            else:
+                new[container] = mark
+        if new == marks:
+            return
+        body = json.dumps({'marks': new}, ensure_ascii=False,
+                          sort_keys=True).encode()
+        self.dest.put_container(self.account, self.container, {})
+        self.dest.put_object(self.account, self.container,
+                             self._name(account),
+                             {'content-type': 'application/json'}, body)

@@ -58,7 +58,8 @@ class ContainerVisitor:
             self.group.spawn(guarded, self.syncer.report,
                              '%s/%s' % (self.account, name),
                              self.syncer.sync_container, self.account, name,
-                             dest_exists, self.deferred, name_range)
+                             dest_exists, self.deferred, name_range,
+                             row.get('count', 0))
 
     def origin_only(self, row):
         self._spawn(row, False)

@@ -89,6 +89,12 @@ reseller_admin_role = ResellerAdmin
 reseller_prefix = AUTH
 """
 
+CHANGES_FILTER = """
+[filter:swsync_changes]
+use = egg:swiftsync#changes
+min_interval = {min_interval}
+"""
+
 PROXY_CONF = """\
 [DEFAULT]
 bind_ip = 127.0.0.1
@@ -262,7 +268,7 @@ class Cluster:
                  constraints=None, python=None, keystone=None,
                  keystone_region='RegionOne', keystone_service_user=None,
                  die_with_parent=False, account_autocreate=True,
-                 allow_account_management=True):
+                 allow_account_management=True, change_marks=None):
         """``account_autocreate``: the proxy answers for an account that
         does not exist as if it were empty and creates it on the first
         write (Keystone deployments need it unless accounts are created
@@ -274,7 +280,12 @@ class Cluster:
         With a Keystone object, start() creates the service user and
         registers this proxy as the object-store endpoint of
         ``keystone_region``; with a URL both are the caller's job
-        (``keystone_service_user`` defaults to KEYSTONE_SERVICE_USER)."""
+        (``keystone_service_user`` defaults to KEYSTONE_SERVICE_USER).
+
+        ``change_marks``: None, or the ``min_interval`` (seconds) of
+        swsync's change-marks middleware, then put in the proxy's pipeline
+        just before the last proxy-logging (swiftsync must be installed
+        where the servers run)."""
         self.name = name
         self.base_port = int(base_port)
         self.dir = os.path.join(root, name)
@@ -291,6 +302,7 @@ class Cluster:
         self.keystone_service_user = keystone_service_user
         self.account_autocreate = account_autocreate
         self.allow_account_management = allow_account_management
+        self.change_marks = change_marks
 
     # --- authentication ------------------------------------------------
     @property
@@ -383,14 +395,21 @@ class Cluster:
         self._write(os.path.join(etc, 'swift.conf'), SWIFT_CONF.format(
             listing_limit=self.listing_limit, constraints=constraints,
             **common))
+        pipeline = PIPELINE if self.keystone is None else KEYSTONE_PIPELINE
+        if self.change_marks is not None:
+            pipeline = pipeline.replace(
+                ' proxy-logging proxy-server',
+                ' swsync_changes proxy-logging proxy-server')
         proxy_conf = PROXY_CONF.format(
-            proxy_port=self.proxy_port, users=users,
-            pipeline=PIPELINE if self.keystone is None else KEYSTONE_PIPELINE,
+            proxy_port=self.proxy_port, users=users, pipeline=pipeline,
             shunt='true' if self.shunt_timestamp else 'false',
             account_autocreate=str(bool(self.account_autocreate)).lower(),
             allow_account_management=str(
                 bool(self.allow_account_management)).lower(),
             token_life=self.token_life, **common)
+        if self.change_marks is not None:
+            proxy_conf += CHANGES_FILTER.format(
+                min_interval=self.change_marks)
         if self.keystone is not None:
             proxy_conf += KEYSTONE_FILTERS.format(
                 keystone_url=self.keystone_url, **self._service_user())

@@ -140,6 +140,17 @@ class SwiftOperations:
             return None
         return hdrs.from_response(resp.headers.items())
 
+    def change_mark(self, account: str, container: str) -> str | None:
+        """The container's change mark as the origin's change-marks
+        middleware gives it (the newest of all replicas, ``none`` or
+        ``unknown``), or None without the middleware or the container."""
+        resp = self.request('HEAD', self.path(account, container),
+                            headers={'x-swsync-change-mark': 'newest'},
+                            ok=(200, 204, 404))
+        if resp.status_code == 404:
+            return None
+        return resp.headers.get('x-swsync-change-mark')
+
     def put_container(self, account: str, container: str,
                       headers: Mapping[str, str]) -> None:
         self.request('PUT', self.path(account, container), headers=headers,

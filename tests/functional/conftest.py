@@ -43,6 +43,19 @@ def destination(saio_root):
     cluster.stop()
 
 
+# the change-marks middleware's min_interval on marked_origin (seconds)
+MARK_INTERVAL = 1
+
+
+@pytest.fixture(scope='session')
+def marked_origin(saio_root):
+    """An origin whose proxy runs swsync's change-marks middleware."""
+    cluster = _start('marked-origin', 110, saio_root,
+                     change_marks=MARK_INTERVAL)
+    yield cluster
+    cluster.stop()
+
+
 TIGHT_CONSTRAINTS = {'max_file_size': 1024 * 1024,
                      'max_object_name_length': 200}
 

@@ -202,11 +202,14 @@ class Sequence:
     """One seeded (or replayed) sequence of operations and sync runs."""
 
     def __init__(self, origin, destination, tmp, out_dir, label, seed,
-                 n_ops=BUDGET_OPS, steps=None, prefix='m', avoid=()):
+                 n_ops=BUDGET_OPS, steps=None, prefix='m', avoid=(),
+                 sync_options=None):
         self.origin, self.destination = origin, destination
         self.tmp, self.out_dir, self.label = tmp, out_dir, label
         self.seed, self.n_ops, self.replay = seed, n_ops, steps
         self.rng = random.Random(seed)
+        # swsync options of every run (e.g. the change-marks ones)
+        self.sync_options = dict(sync_options or {})
         self.names = {a: 'AUTH_%s%s%s' % (prefix, seed, a)
                       for a in mdl.ACCOUNTS}
         self.symbolic = {v: k for k, v in self.names.items()}
@@ -306,6 +309,7 @@ class Sequence:
     def config(self, **extra):
         options = dict(settle_seconds=1, retries=2, retry_max_backoff=0.5,
                        expiry_margin_seconds=EXPIRY_MARGIN)
+        options.update(self.sync_options)
         options.update({k: v for k, v in extra.items() if v is not None})
         path = self.tmp / ('run%d.conf' % (len(self.runs) + 1))
         return sh.write_config(path, self.origin, self.destination,
@@ -344,6 +348,11 @@ class Sequence:
         self.stats['runs'] += 1
         codes = self.stats['exit_codes']
         codes[str(run.rc)] = codes.get(str(run.rc), 0) + 1
+        skipped = ((run.report or {}).get('counts') or {}).get(
+            'containers_unchanged', 0)
+        if skipped:     # not listed: their change mark had not moved
+            self.stats['containers_unchanged'] = \
+                self.stats.get('containers_unchanged', 0) + skipped
         self.log[-1].setdefault('rcs', []).append(run.rc)
         self.check_exit(run)
         self.check_deletes(run, concurrent or set())
@@ -513,6 +522,10 @@ class Sequence:
         sequence it must exit 0 (I5, and I1 then says no difference)."""
         self.verify_model()
         sh.settle()
+        if self.sync_options.get('change_mark_skew') is not None:
+            # late enough for quiet-1 to record the marks, so that the
+            # containers quiet-2 and the next runs skip are many
+            time.sleep(MARK_RECORD_WAIT)
         self.checkpoint(self.swsync('quiet-1'))
         run = self.swsync('quiet-2')
         checker = run.checker
@@ -712,6 +725,27 @@ def replay_case(origin, destination, tmp_path, out_dir, case):
          'case-' + case[:-5].replace('/', '-'), doc['seed'],
          steps=doc['steps'],
          prefix='j%d' % regression_cases().index(case))
+
+
+# With the origin's change marks (test_changes.py): a quiet pair's first
+# run records the marks, the second skips every unchanged container; the
+# independent walker still compares everything.
+MARKED_OPTIONS = {'change_mark_skew': 0.2, 'full_walk_days': 1000000}
+MARK_RECORD_WAIT = 1.5      # conftest.MARK_INTERVAL + skew + Date's second
+
+
+def marked_seeds(variable, default):
+    return parse_seeds(os.environ.get(variable, default))
+
+
+@pytest.mark.parametrize('seed', marked_seeds('SWIFTSYNC_MODEL_MARKED_SEEDS',
+                                              '3001-3004'))
+def test_model_with_change_marks(marked_origin, destination, tmp_path,
+                                 out_dir, seed):
+    _run(marked_origin, destination, tmp_path, out_dir, 'marked-%d' % seed,
+         seed, n_ops=int(os.environ.get('SWIFTSYNC_MODEL_OPS') or
+                         BUDGET_OPS), prefix='k',
+         sync_options=MARKED_OPTIONS)
 
 
 @pytest.mark.parametrize('seed', budget_seeds())

@@ -42,3 +42,16 @@ def test_model_fuzz(origin, destination, tmp_path, out_dir, seed):
     tm._run(origin, destination, tmp_path, out_dir, 'fuzz-%d' % seed, seed,
             n_ops=int(os.environ.get('SWIFTSYNC_FUZZ_OPS') or 40),
             prefix='f', avoid=tm.avoided())
+
+
+@pytest.mark.parametrize('seed', tm.marked_seeds(
+    'SWIFTSYNC_FUZZ_MARKED_SEEDS', '3100-3119'))
+def test_model_fuzz_change_marks(marked_origin, destination, tmp_path,
+                                 out_dir, seed):
+    """Fresh seeds against an origin with swsync's change-marks
+    middleware (SWIFTSYNC_FUZZ_MARKED_SEEDS)."""
+    tm._run(marked_origin, destination, tmp_path, out_dir,
+            'fuzz-marked-%d' % seed, seed,
+            n_ops=int(os.environ.get('SWIFTSYNC_FUZZ_OPS') or 40),
+            prefix='fk', avoid=tm.avoided(),
+            sync_options=tm.MARKED_OPTIONS)
