@@ -65,8 +65,10 @@ def test_command_line_overrides_for_one_run(origin, destination, tmp_path):
 
 
 def test_byte_rate_limit_holds(origin, destination, tmp_path):
-    """6 MiB through a 2 MiB/s limit (one second of burst): at least
-    2.5 s, where the clusters alone copy it in a fraction of that."""
+    """6 MiB through a 2 MiB/s limit: the first 2 MiB may pass at once
+    (one second of burst), the other 4 MiB take at least 2 s, where the
+    clusters alone copy it in a fraction of that. (The bound was 2.5 s,
+    counting on half a second of start-up: a CI run started faster.)"""
     account = account_with(origin, 'rl', ['c'], objects=6, size=1024 * 1024)
     config = sh.write_config(tmp_path / 'r.conf', origin, destination,
                              [account])
@@ -81,4 +83,4 @@ def test_byte_rate_limit_holds(origin, destination, tmp_path):
     elapsed = time.time() - started
     assert run.rc == 0, run
     assert run.report['bytes_copied'] == 6 * 1024 * 1024
-    assert elapsed >= 2.5, elapsed
+    assert elapsed >= 2.0, elapsed
