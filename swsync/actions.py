@@ -294,8 +294,14 @@ class Actions:
         now = self.head_origin(task)
         if now is None:
             return      # deleted meanwhile: the next run deletes the copy
-        if (now.get('x-timestamp'), now.get('etag')) != (
-                headers.get('x-timestamp'), headers.get('etag')):
+        # An SLO was read as its manifest (multipart-manifest=get: the
+        # etag of the manifest's JSON) and is HEADed as the large object
+        # (the etag of its segments' etags): only the timestamp compares
+        # (with settle_seconds = 0 every SLO copy failed on this).
+        slo = _true(headers.get('x-static-large-object'))
+        if (now.get('x-timestamp'), None if slo else now.get('etag')) != (
+                headers.get('x-timestamp'),
+                None if slo else headers.get('etag')):
             raise OriginChanged('GET', task.name, 'the origin object changed '
                                 'while it was copied: copying it again')
 
@@ -582,13 +588,19 @@ class Actions:
     def delete_object(self, task: ObjectTask) -> None:
         self.dest.delete_object(task.account, task.container, task.name,
                                 retry=False)
-        LOG.info('deleted %s/%s/%s (gone from the origin)', task.account,
-                 task.container, task.name)
+        LOG.info('deleted %s/%s/%s (gone from the origin)',
+                 self._on_dest(task.account), task.container, task.name)
+
+    def _on_dest(self, account: str) -> str:
+        """The destination's name of an origin account (``extra_accounts``
+        maps some), for the log lines of destination writes."""
+        return getattr(self.dest, 'account_map', {}).get(account, account)
 
     def create_container(self, account: str, container: str,
                          headers: Mapping[str, str], reason: str) -> None:
         self.dest.put_container(account, container, headers)
-        LOG.info('created container %s/%s', account, container)
+        LOG.info('created container %s/%s', self._on_dest(account),
+                 container)
 
     def post_container(self, account: str, container: str,
                        headers: Mapping[str, str], reason: str) -> None:
@@ -600,7 +612,7 @@ class Actions:
         gone = self.dest.delete_container(account, container)
         if gone:
             LOG.info('deleted container %s/%s (gone from the origin)',
-                     account, container)
+                     self._on_dest(account), container)
         return gone
 
     def post_account(self, account: str, headers: Mapping[str, str],
@@ -613,7 +625,8 @@ class Actions:
         without account_autocreate); True when it was created."""
         created = dest_account.ensure_account(self.dest, account)
         if created:
-            LOG.info('created destination account %s', account)
+            LOG.info('created destination account %s',
+                     self._on_dest(account))
         return created
 
 

@@ -5,9 +5,12 @@ The engine asks ``check`` before listing a container: skip it, or walk it
 with the mark read now. After the walk it calls ``walked``; marks are
 written at the end of the run (``save``), only for containers with no
 error and no withheld deletion in the whole run, deferred writes (SLO
-manifests, static links) included. A container walked without that
-success (an error, a withheld deletion, a stop) loses its recorded mark,
-so that the next run walks it again whatever its full-walk day.
+manifests, static links) included, no warning (a link or manifest the
+origin does not serve yet) and no object left for the origin to settle
+by itself (``outcomes.UNSETTLED``: an expiry the origin's expirer will
+carry out, which no proxy sees). A container walked without that success
+(or in a stopped run) loses its recorded mark, so that the next run
+walks it again whatever its full-walk day.
 """
 import logging
 import time
@@ -60,7 +63,7 @@ class RunMarks:
             del self._walked[(acct, container)]
             ok = record and since is not None and \
                 marks.recordable(mark, date, self.min_interval, self.skew) \
-                and not self.report.problems_under(
+                and not self.report.walk_again_under(
                     '%s/%s' % (account, container), since)
             changes[container] = mark if ok else None
         if changes:

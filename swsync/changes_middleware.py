@@ -29,8 +29,11 @@ clusters"):
 * a container POST cannot recreate a deleted container (a PUT could: it
   is why the mark does not move the container's row in the account
   listing, which would have been free to read);
-* a container HEAD carrying ``X-Swsync-Change-Mark: newest`` is answered
-  as usual plus ``X-Swsync-Change-Mark``: the newest mark among **all**
+* a container PUT is always marked, whatever the rate limit (a container
+  created again has none of the deleted one's metadata);
+* a container HEAD carrying ``X-Swsync-Change-Mark: newest`` from an
+  owner of the account (or a reseller admin) is answered as usual plus
+  ``X-Swsync-Change-Mark``: the newest mark among **all**
   the container's primary replicas (``none`` if none has one,
   ``unknown`` if one of them did not answer), read directly from the
   container servers: a proxy HEAD reads one replica, which may have missed
@@ -122,7 +125,11 @@ class ChangeMarks:
             return self.app(env, start_response)
         resp = req.get_response(self.app)
         if resp.is_success:
-            self._mark(env, version, account, target)
+            # A container PUT is always marked: one created again keeps
+            # no metadata of the one deleted, whose recent mark must not
+            # hold this one back (red-team finding F1).
+            self._mark(env, version, account, target,
+                       always=(obj is None and req.method == 'PUT'))
         return resp(env, start_response)
 
     # --- the write path --------------------------------------------------
@@ -137,14 +144,14 @@ class ChangeMarks:
             last = self._local.get(key)
         return last is not None and now - float(last) < self.min_interval
 
-    def _mark(self, env, version, account, container):
+    def _mark(self, env, version, account, container, always=False):
         """Mark ``container`` changed unless a mark of it succeeded less
         than min_interval ago. The write this follows is complete: a
         swsync listing that starts min_interval after that mark sees it."""
         cache = env.get('swift.cache')
         key = self._cache_key(account, container)
         now = time.time()
-        if self._recently_marked(cache, key, now):
+        if not always and self._recently_marked(cache, key, now):
             return
         mark = Timestamp(now)
         sub = make_pre_authed_request(
@@ -180,7 +187,11 @@ class ChangeMarks:
 
     def _head_with_mark(self, req, account, container, start_response):
         resp = req.get_response(self.app)
-        if resp.is_success:
+        # Only for the account's owners and reseller admins (the auth
+        # middleware says so once the proxy authorized the HEAD): not an
+        # anonymous reader of a public container, for whom each such HEAD
+        # would cost a HEAD of every replica (red-team finding F5).
+        if resp.is_success and req.environ.get('swift_owner'):
             part, nodes = self.container_ring.get_nodes(account, container)
             pile = GreenPile(len(nodes) or 1)
             for node in nodes:

@@ -97,7 +97,7 @@ class DeferredWrites:
         except TargetsMissing as exc:
             task.failure = exc
             return _NOT_YET
-        self.report.count(outcome)
+        self.report.count_at(task.scope, outcome)
         self.report.add_bytes(size)
         return True
 

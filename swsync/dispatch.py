@@ -58,17 +58,17 @@ class Dispatcher:
                 raise
             self.deferred.defer(task, deferred)
             return
-        self.report.count(outcome)
+        self.report.count_at(task.scope, outcome)
         self.report.add_bytes(size)
 
     def refresh(self, task, deferred):
         outcome, decision = self.actions.refresh(task)
         if decision is None:
-            self.report.count(outcome)
+            self.report.count_at(task.scope, outcome)
             return
         # The origin is another kind or content than the listing showed:
         # copy it, through the same route as a listing decision.
         self.copy(dataclasses.replace(task, decision=decision), deferred)
 
     def delete(self, task):
-        self.report.count(self.actions.delete(task))
+        self.report.count_at(task.scope, self.actions.delete(task))

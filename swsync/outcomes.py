@@ -51,3 +51,10 @@ class Outcome(str, enum.Enum):
 
 COPIED = (Outcome.OBJECTS_COPIED, Outcome.SLOS_COPIED,
           Outcome.SYMLINKS_COPIED)
+
+# Outcomes that leave an object for the origin to settle without a write
+# a proxy sees (the expirer reaping it, a listing catching up with a
+# HEAD): a container walked with one must be walked again next run, not
+# skipped by its unchanged change mark.
+UNSETTLED = frozenset((Outcome.OBJECTS_EXPIRING, Outcome.OBJECTS_VANISHED,
+                       Outcome.DELETES_SKIPPED_ORIGIN_EXISTS))

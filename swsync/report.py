@@ -7,7 +7,7 @@ import os
 import tempfile
 import time
 
-from swsync.outcomes import COPIED, Outcome
+from swsync.outcomes import COPIED, UNSETTLED, Outcome
 
 LOG = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ class Report:
         self.errors = []
         self.warnings = []
         self.withheld = []
+        # objects whose destination state waits for the origin to change
+        # on its own (an expiry, a listing behind a HEAD): count_at()
+        self.unsettled_scopes = []
         self.interrupted_by = None
         self.stopped_by_time = False
         self.config_error = None    # why the run could not start
@@ -80,7 +83,25 @@ class Report:
             any(inside(w['scope']) for w in self.withheld[since[1]:])
 
     def mark(self):
-        return len(self.errors), len(self.withheld)
+        return (len(self.errors), len(self.withheld), len(self.warnings),
+                len(self.unsettled_scopes))
+
+    def count_at(self, scope, outcome):
+        """Count one object's outcome; remember the scope when it leaves
+        the object for the origin to settle by itself (UNSETTLED)."""
+        self.count(outcome)
+        if outcome in UNSETTLED:
+            self.unsettled_scopes.append(scope)
+
+    def walk_again_under(self, scope, since):
+        """Must ``scope`` be walked again rather than trusted, for what
+        was recorded after ``since``: an error, a withheld deletion, a
+        warning (a link or manifest the origin does not serve yet), or
+        an object the origin will settle without a write (UNSETTLED)."""
+        inside = (lambda s: s == scope or s.startswith(scope + '/'))
+        return self.problems_under(scope, since) or \
+            any(inside(w['scope']) for w in self.warnings[since[2]:]) or \
+            any(inside(s) for s in self.unsettled_scopes[since[3]:])
 
     def account_synced(self, account, since):
         """An account walked without error or withheld deletion."""

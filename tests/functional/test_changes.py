@@ -195,19 +195,41 @@ def test_a_change_is_synced_and_only_its_container_listed(
 def test_a_write_held_back_by_the_interval_is_not_missed(
         marked_origin, destination, tmp_path):
     """A write less than min_interval after a mark gets no mark of its
-    own: a walk whose listing began too soon after the mark must not
-    record it, or the next nights would skip that write."""
+    own: a walk that read that mark and whose listing began too soon
+    after it must not record it, or the next nights would skip the held
+    back write. Here ``a`` is written just before the walk reads the mark
+    and ``b`` just after its listing was read: milliseconds apart."""
     o, account = filled(marked_origin, containers=1)
     time.sleep(RECORD_AFTER)
-    cfg = synced_and_recorded(marked_origin, destination, tmp_path, account,
-                              settle_seconds=0)
+    cfg = synced_and_recorded(marked_origin, destination, tmp_path, account)
     log = marked_origin.access_log_size()
-    o.put_object(account, 'c0', 'a', b'a')          # marks c0
-    run = sh.run_swsync(cfg, tmp_path)              # at once: lists c0
+    fired = set()
+
+    def once(what, fn):
+        def hook():
+            if what not in fired:
+                fired.add(what)
+                fn()
+        return hook
+
+    def rule(method, path, query):
+        if path != '/v1/%s/c0' % account:
+            return None
+        if method == 'HEAD':        # the mark: a is in it
+            return Fault(before=once('a', lambda: o.put_object(
+                account, 'c0', 'a', b'a')))
+        if method == 'GET':         # the listing: b is not in it
+            return Fault(after=once('b', lambda: o.put_object(
+                account, 'c0', 'b', b'b')))
+        return None
+    with FaultProxy(marked_origin.proxy_port, rule) as fp:
+        hooked = config(tmp_path, marked_origin, destination, account,
+                        origin_storage_url=fp.url + '/v1/AUTH_admin')
+        run = sh.run_swsync(hooked, tmp_path)
     assert run.rc == 0, run.stderr
-    o.put_object(account, 'c0', 'b', b'b')          # held back
+    assert fired == {'a', 'b'}
     time.sleep(0.3)
-    assert len(marking_posts(marked_origin, log)) == 1
+    assert len(marking_posts(marked_origin, log)) == 1     # b held back
     time.sleep(RECORD_AFTER)
     run = sh.run_swsync(cfg, tmp_path)
     assert run.rc == 0, run.stderr
@@ -316,5 +338,101 @@ def test_an_error_in_a_walk_forgets_its_mark(marked_origin, destination,
     run = sh.run_swsync(cfg, tmp_path)
     assert run.rc == 0, run.stderr
     assert listed_containers(marked_origin, mark, account) == {'c0'}
+    assert diff(snapshot(o, [account]),
+                snapshot(Admin(destination), [account])) == []
+
+
+# --- regressions of the red-team pass (findings F1-F5) ----------------------
+def test_a_container_created_again_at_once_is_marked(marked_origin):
+    """F1: deleted and created again within min_interval of the deleted
+    one's mark, it kept no mark ('none'): the rate limit held its
+    creation back, and a later write held back too was never synced."""
+    admin = Admin(marked_origin)
+    account = 'AUTH_mr%s' % uuid.uuid4().hex[:8]
+    admin.put_container(account, 'g')
+    time.sleep(MARK_INTERVAL + 0.1)
+    admin.put_object(account, 'g', 'b', b'b')
+    before = mark_of(admin, account, 'g')
+    admin.req('DELETE', account, 'g', 'b', ok=(204,))
+    admin.req('DELETE', account, 'g', ok=(204,))
+    admin.put_container(account, 'g')
+    again = mark_of(admin, account, 'g')
+    assert again not in (None, 'none', 'unknown')
+    assert float(again) > float(before)
+
+
+def test_only_owners_read_the_mark(marked_origin):
+    """F5: an anonymous reader of a public container does not get the
+    mark (nor make the proxy HEAD every replica for it)."""
+    admin = Admin(marked_origin)
+    account = 'AUTH_mp%s' % uuid.uuid4().hex[:8]
+    admin.put_container(account, 'pub',
+                        headers={'X-Container-Read': '.r:*,.rlistings'})
+    url = 'http://127.0.0.1:%d/v1/%s/pub' % (marked_origin.proxy_port,
+                                             account)
+    req = urllib.request.Request(url, method='HEAD', headers={
+        'X-Swsync-Change-Mark': 'newest'})
+    with urllib.request.urlopen(req) as resp:
+        assert resp.status == 204
+        assert resp.headers.get('X-Swsync-Change-Mark') is None
+    assert mark_of(admin, account, 'pub') not in (None, 'none', 'unknown')
+
+
+def test_a_link_the_origin_serves_again_is_copied(
+        marked_origin, destination, tmp_path):
+    """F2: a static link and an SLO the origin could not serve (exception
+    7, a warning) were recorded as synced; made servable again by writes
+    in their targets' containers only, they were never copied."""
+    o = Admin(marked_origin)
+    account = 'AUTH_ms%s' % uuid.uuid4().hex[:8]
+    for c in ('tgt', 'lnk', 'slo', 'seg'):
+        o.put_container(account, c)
+    o.put_object(account, 'tgt', 't', b'E1')
+    o.put_object(account, 'seg', 's1', b'segment-one')
+    time.sleep(RECORD_AFTER)
+    cfg = synced_and_recorded(marked_origin, destination, tmp_path, account)
+    etag = o.req('HEAD', account, 'tgt', 't').headers['Etag']
+    o.put_object(account, 'lnk', 's', b'', headers={
+        'X-Symlink-Target': 'tgt/t', 'X-Symlink-Target-Etag': etag})
+    o.req('PUT', account, 'slo', 'm', data=json.dumps([{'path': '/seg/s1'}]),
+          params={'multipart-manifest': 'put'}, ok=(201,))
+    o.put_object(account, 'tgt', 't', b'E2')            # link: 409
+    o.put_object(account, 'seg', 's1', b'segment-ONE')  # manifest: 409
+    time.sleep(RECORD_AFTER)
+    run = sh.run_swsync(cfg, tmp_path)
+    assert run.rc == 0, run.stderr
+    assert len(run.report['warnings']) == 2, run.report['warnings']
+    o.put_object(account, 'tgt', 't', b'E1')            # served again
+    o.put_object(account, 'seg', 's1', b'segment-one')
+    time.sleep(RECORD_AFTER)
+    run = sh.run_swsync(cfg, tmp_path)
+    assert run.rc == 0, run.stderr
+    assert diff(snapshot(o, [account]),
+                snapshot(Admin(destination), [account])) == []
+
+
+def test_an_old_copy_goes_when_the_origin_expirer_reaps(
+        marked_origin, destination, tmp_path):
+    """F3: an object overwritten with content expiring within the margin
+    is not copied; the origin's expirer (no proxy, no mark) later removes
+    it, and the container, recorded as synced, kept the old copy."""
+    o = Admin(marked_origin)
+    account = 'AUTH_me%s' % uuid.uuid4().hex[:8]
+    o.put_container(account, 'exp')
+    o.put_object(account, 'exp', 'keep', b'k')
+    o.put_object(account, 'exp', 'short', b'v1')
+    time.sleep(RECORD_AFTER)
+    cfg = synced_and_recorded(marked_origin, destination, tmp_path, account)
+    o.put_object(account, 'exp', 'short', b'v2-new',
+                 headers={'X-Delete-After': '6'})
+    time.sleep(RECORD_AFTER)
+    run = sh.run_swsync(cfg, tmp_path)
+    assert run.rc == 0, run.stderr
+    assert run.report['counts']['objects_expiring'] == 1
+    time.sleep(6)
+    marked_origin.run_once('object-expirer')
+    assert [r['name'] for r in o.listing(account, 'exp')] == ['keep']
+    run = sh.run_swsync(cfg, tmp_path)
+    assert run.rc == 0, run.stderr
     assert diff(snapshot(o, [account]),
                 snapshot(Admin(destination), [account])) == []

@@ -323,3 +323,25 @@ def test_items_beyond_destination_limits_are_reported(
     assert 'max_object_name_length 200' in errors['n' * 300]
     assert 'max_file_size 1048576' in errors['big']
     assert [r['name'] for r in d.listing(account, 'c')] == ['fine']
+
+
+def test_slo_copies_with_settle_seconds_zero(origin, destination, tmp_path):
+    """settle_seconds = 0 rechecks the origin after every copy: an SLO,
+    read as its manifest and HEADed as the large object, has two etags,
+    and every first copy of one was taken for a change on the origin
+    (exit 1; red-team finding F4 of the change-marks pass)."""
+    o = Admin(origin)
+    account = 'AUTH_s0%s' % uuid.uuid4().hex[:8]
+    o.put_container(account, 'seg')
+    o.put_container(account, 'c')
+    o.put_object(account, 'seg', 's1', b'1' * 1000)
+    put_slo(o, account, 'c', 'big', [
+        {'path': '/seg/s1', 'etag': md5(b'1' * 1000), 'size_bytes': 1000}])
+    sh.settle()
+    cfg = sh.write_config(tmp_path / 's.conf', origin, destination,
+                          [account], settle_seconds=0)
+    run = sh.run_swsync(cfg, tmp_path)
+    assert run.rc == 0, run.stderr
+    assert run.report['counts']['slos_copied'] == 1
+    assert diff(snapshot(o, [account]),
+                snapshot(Admin(destination), [account])) == []

@@ -76,3 +76,16 @@ def test_engine_creates_a_missing_destination_account(world, origin, dest):
     assert writes[0] == ('PUT', 'account')
     assert report.counts['accounts_created'] == 1
     assert dest.names('AUTH_a', 'c') == ['o']
+
+
+def test_destination_writes_are_logged_with_the_mapped_name(world, caplog):
+    """extra_accounts maps AUTH_o to AUTH_d: the log says where the
+    container was created (it named the origin account; red-team pass
+    of the change marks, F5)."""
+    from swsync.actions import Actions
+    dest = fakes.FakeCluster('dest', world)
+    dest.account_map = {'AUTH_o': 'AUTH_d'}
+    actions = Actions(fakes.FakeCluster('origin', world), dest)
+    with caplog.at_level('INFO'):
+        actions.create_container('AUTH_o', 'k1', {}, 'missing')
+    assert 'created container AUTH_d/k1' in caplog.text
