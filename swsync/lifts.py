@@ -101,15 +101,20 @@ class ContainerSettings:
                 if not self.pending:
                     self.restorer.untrack(self)
                 return False
-            update = {k: _off(k) for k in self.current
-                      if k not in self.origin}
-            update.update({k: v for k, v in self.origin.items()
-                           if self.current.get(k, '').lower() !=
-                           v.lower()})
-            self.writer.post_container(
-                self.account, self.container, update,
-                reason='set %s as on the origin' % ', '.join(
-                    sorted(update)))
+            off = {k: _off(k) for k in self.current
+                   if k not in self.origin}
+            on = {k: v for k, v in self.origin.items()
+                  if self.current.get(k, '').lower() != v.lower()}
+            # Settings switched off first, in a POST of their own: Swift
+            # refuses X-Versions-Enabled: true in the same POST that
+            # removes X-Versions-Location (400; fuzz seed 7302).
+            for update in ([off, on] if off and on else [{**off, **on}]):
+                self.writer.post_container(
+                    self.account, self.container, update,
+                    reason='set %s as on the origin' % ', '.join(
+                        sorted(update)))
+                self.current = {k: v for k, v in self.current.items()
+                                if k not in off}
             self.current = dict(self.origin)
             self.restorer.untrack(self)
             return True

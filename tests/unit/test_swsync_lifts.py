@@ -72,6 +72,18 @@ def test_settings_gone_from_the_origin_are_switched_off():
                               'x-versions-enabled': 'false'})]
 
 
+def test_legacy_versioning_is_removed_before_new_style_is_enabled():
+    """Swift refuses X-Versions-Enabled: true in the POST that removes
+    X-Versions-Location (400 on every run; fuzz seed 7302): two POSTs,
+    the removal first."""
+    w = Writer()
+    s = settings({'x-versions-enabled': 'true'},
+                 {'x-versions-location': 'arch'}, w)
+    assert s.finish() is True
+    assert w.posts == [('c', {'x-versions-location': ''}),
+                       ('c', {'x-versions-enabled': 'true'})]
+
+
 def test_pending_deferred_work_holds_the_restore():
     w = Writer()
     s = settings({'x-versions-location': 'a'}, {'x-versions-location': 'a'},
