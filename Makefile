@@ -41,6 +41,7 @@ bench: $(BIN)/swsync
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/throttle.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/changes.py
 
 clean:
 	rm -rf $(VENV) .tox *.egg-info AUTHORS ChangeLog doc/build releasenotes/build .mypy_cache

@@ -154,8 +154,11 @@ class ChangeMarks:
         if not always and self._recently_marked(cache, key, now):
             return
         mark = Timestamp(now)
+        # the trailing '?': an empty query string, or the sub-request
+        # would keep the write's (e.g. ``?extract-archive=tar``)
         sub = make_pre_authed_request(
-            env, 'POST', quote('/%s/%s/%s' % (version, account, container)),
+            env, 'POST',
+            quote('/%s/%s/%s' % (version, account, container)) + '?',
             headers={SYSMETA: mark.normal}, swift_source='SWSC')
         resp = sub.get_response(self.app)
         if not resp.is_success:

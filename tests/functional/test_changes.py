@@ -2,8 +2,10 @@
 (``marked_origin``, min_interval conftest.MARK_INTERVAL): unchanged
 containers are not listed, and no write is missed.
 """
+import io
 import json
 import subprocess
+import tarfile
 import time
 import urllib.parse
 import urllib.request
@@ -127,6 +129,30 @@ def test_writes_mark_their_container_once_per_interval(marked_origin):
     admin.req('POST', account, 'c', headers={
         'X-Container-Sysmeta-Swsync-Change-Mark': '9999999999.00000'})
     assert mark_of(admin, account, 'c') != '9999999999.00000'
+
+
+def test_a_mark_is_a_plain_container_post(marked_origin):
+    """The mark POST does not inherit the write's query string
+    (make_pre_authed_request keeps the client's unless the path has one):
+    the mark of an extract-archive PUT was ``POST ...?extract-archive=tar``,
+    handed to whatever runs below the filter."""
+    admin = Admin(marked_origin)
+    account = 'AUTH_mq%s' % uuid.uuid4().hex[:8]
+    admin.put_container(account, 'c')
+    time.sleep(MARK_INTERVAL + 0.1)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w') as tar:
+        info = tarfile.TarInfo('o')
+        info.size = 1
+        tar.addfile(info, io.BytesIO(b'x'))
+    log = marked_origin.access_log_size()
+    admin.req('PUT', account, 'c', data=buf.getvalue(),
+              params={'extract-archive': 'tar'}, ok=(200, 201))
+    time.sleep(0.5)
+    posts = marking_posts(marked_origin, log)
+    assert len(posts) == 1
+    path = urllib.parse.unquote(posts[0].split(' POST ', 1)[1].split()[0])
+    assert path == '/v1/%s/c' % account
 
 
 @pytest.mark.parametrize('name', ['pics-\u2713', 'a b', '100%', 'plus+amp&=;',
