@@ -17,6 +17,7 @@ an unsplit container is walked whole by its owner.
 import json
 import logging
 
+from swsync import green
 from swsync.client.errors import SyncError
 
 LOG = logging.getLogger(__name__)
@@ -116,6 +117,8 @@ class MarkStore:
         self.container = container
         self.account = dest.storage_url.rstrip('/').rsplit('/', 1)[1]
         self._cache = {}
+        # the container workers of an account ask at once: one read
+        self._lock = green.Lock()
 
     def _name(self, account):
         return MARKS_PREFIX + account
@@ -142,9 +145,10 @@ class MarkStore:
 
     def recorded(self, account):
         """{container: mark} as the run found it (read once)."""
-        if account not in self._cache:
-            self._cache[account] = self._read(account)
-        return self._cache[account]
+        with self._lock:
+            if account not in self._cache:
+                self._cache[account] = self._read(account)
+            return self._cache[account]
 
     def update(self, account, changes):
         """Apply ``changes`` ({container: mark, or None to forget})."""

@@ -191,8 +191,12 @@ def test_unchanged_containers_are_not_listed(marked_origin, destination,
               if '/v1/%s/' % account in urllib.parse.unquote(r['path'])]
     assert sorted(r['method'] for r in o_reqs) == ['HEAD'] * 3, \
         [(r['method'], r['path']) for r in o_reqs]
-    assert [r for r in sh.wait_for_log(destination, d_mark)
+    d_reqs = sh.wait_for_log(destination, d_mark)
+    assert [r for r in d_reqs
             if '/v1/%s/' % account in urllib.parse.unquote(r['path'])] == []
+    # the account's marks document is read once, not by every worker
+    assert len([r for r in d_reqs if r['method'] == 'GET' and
+                '/marks/' + account in urllib.parse.unquote(r['path'])]) == 1
 
 
 def test_a_change_is_synced_and_only_its_container_listed(
