@@ -576,6 +576,15 @@ class Actions:
         self.delete_object(task)
         return Outcome.OBJECTS_DELETED
 
+    def delete_unservable(self, task: ObjectTask) -> Outcome:
+        """Delete the destination's copy of a name whose origin object is
+        a static link or manifest the origin itself does not serve
+        (README exception 7): that copy is of an older object, which
+        the origin replaced (fuzz seed 7301)."""
+        self._before_write(task)
+        self.delete_object(task)
+        return Outcome.OBJECTS_DELETED
+
     # --- the destination writes (what Planner records instead) -----------
     def write_object_metadata(self, task: ObjectTask,
                               headers: Mapping[str, str],

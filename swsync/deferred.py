@@ -113,20 +113,33 @@ class DeferredWrites:
                     self.report.warn(task.scope, 'SLO manifest not written: '
                                      'a segment it lists is gone from the '
                                      'origin or changed there, and the '
-                                     'origin cannot serve it either')
+                                     'origin cannot serve it either' +
+                                     self._drop_older_copy(task))
                     self.report.count(Outcome.BROKEN_ON_ORIGIN)
                     return
             if maybe_link and self.actions.link_broken_on_origin(task):
                 self.report.warn(task.scope, 'static symlink not written: '
                                  'the origin does not serve it either (its '
                                  'target changed or was deleted since the '
-                                 'link was made)')
+                                 'link was made)' +
+                                 self._drop_older_copy(task))
                 self.report.count(Outcome.BROKEN_ON_ORIGIN)
                 return
             raise SyncError('not written (segments or link target missing?)'
                             ': %s' % task.failure)
         finally:
             self._done(task)
+
+    def _drop_older_copy(self, task):
+        """The destination's copy under that name is of the object the
+        origin replaced: it goes too (else the destination serves old
+        data where the origin serves none). Returns what the warning
+        adds."""
+        if task.dest is None:
+            return ''
+        self.report.count(self.actions.delete_unservable(task))
+        return '; the destination\'s copy of the object it replaced was ' \
+            'deleted'
 
     def _done(self, task):
         """One deferred write less for its container: the last one lets

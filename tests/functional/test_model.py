@@ -584,11 +584,27 @@ class Sequence:
             if sym is None or (sym, c, o) in touched or (sym, c, None) in \
                     touched:
                 continue
-            if self.model.present(sym, c, o, now=now):
+            if self.model.present(sym, c, o, now=now) and \
+                    not self._unservable_on_origin(acct, c, o):
                 bad.append('%s/%s%s' % (acct, c, '' if o is None
                                         else '/' + o))
         self.require('I2', not bad, 'destination deleted what exists on '
                      'the origin: %s' % '; '.join(bad))
+
+    def _unservable_on_origin(self, acct, c, o):
+        """A static link or an SLO manifest the origin itself does not
+        serve (README exception 7): the destination's copy of the object
+        it replaced may be deleted (case 0035)."""
+        if o is None:
+            return False
+        if self.o.req('GET', acct, c, o, ok=None).status_code not in (404,
+                                                                      409):
+            return False
+        own = self.o.req('HEAD', acct, c, o, params={
+            'symlink': 'get', 'multipart-manifest': 'get'}, ok=None)
+        return own.status_code == 200 and (
+            'X-Symlink-Target' in own.headers or
+            own.headers.get('X-Static-Large-Object', '').lower() == 'true')
 
     def check_mirror(self, run):
         started = time.time()
