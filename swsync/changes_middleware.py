@@ -124,7 +124,10 @@ class ChangeMarks:
         if target is None:
             return self.app(env, start_response)
         resp = req.get_response(self.app)
-        if resp.is_success:
+        # An object DELETE answering 404 still writes a tombstone and can
+        # take a stale row out of the container listing: marked too.
+        if resp.is_success or (req.method == 'DELETE' and obj is not None
+                               and resp.status_int == 404):
             # A container PUT is always marked: one created again keeps
             # no metadata of the one deleted, whose recent mark must not
             # hold this one back (red-team finding F1).
