@@ -18,8 +18,9 @@ What it does (the argument that no write is missed is in README, "Large
 clusters"):
 
 * after every successful write that changes a container's listing or an
-  object's metadata (object PUT/POST/DELETE, container PUT/POST; the
-  writes of the middlewares above it arrive here as such), it POSTs the
+  object's metadata (object PUT/POST/DELETE, an object DELETE answering
+  404 too, container PUT/POST; the writes of the middlewares above it
+  arrive here as such), it POSTs the
   time of the mark into the container's system metadata
   (``X-Container-Sysmeta-Swsync-Change-Mark``), unless a mark of that
   container succeeded less than ``min_interval`` seconds before. The last
