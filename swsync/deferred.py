@@ -118,10 +118,11 @@ class DeferredWrites:
                     self.report.count(Outcome.BROKEN_ON_ORIGIN)
                     return
             if maybe_link and self.actions.link_broken_on_origin(task):
-                self.report.warn(task.scope, 'static symlink not written: '
-                                 'the origin does not serve it either (its '
-                                 'target changed or was deleted since the '
-                                 'link was made)' +
+                self.report.warn(task.scope, 'symlink not written: the '
+                                 'origin does not serve it either (a static '
+                                 'link whose target changed or was deleted '
+                                 'since it was made, or a link to itself, '
+                                 'which only a versioned container takes)' +
                                  self._drop_older_copy(task))
                 self.report.count(Outcome.BROKEN_ON_ORIGIN)
                 return
