@@ -84,6 +84,16 @@ def test_legacy_versioning_is_removed_before_new_style_is_enabled():
                        ('c', {'x-versions-enabled': 'true'})]
 
 
+def test_suspended_versioning_is_as_off_as_swift_allows():
+    """A destination whose versioning was switched off says False where
+    the origin (never versioned) says nothing: no POST on every run
+    (fuzz seed 7431)."""
+    w = Writer()
+    s = settings({}, {'x-versions-enabled': 'False'}, w)
+    assert s.finish() is False
+    assert w.posts == []
+
+
 def test_pending_deferred_work_holds_the_restore():
     w = Writer()
     s = settings({'x-versions-location': 'a'}, {'x-versions-location': 'a'},
