@@ -71,8 +71,11 @@ class RunMarks:
 
     def save_all(self, record=True):
         for account in sorted({acct for acct, _c in self._walked}):
+            failure = None
             try:
                 self.save(account, record)
             except Exception as exc:    # only costs walks next time
+                failure = exc
+            if failure is not None:     # logged out of the except block
                 self.report.warn(account, 'change marks not recorded: %s'
-                                 % exc)
+                                 % failure)

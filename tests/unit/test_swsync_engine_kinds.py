@@ -395,3 +395,22 @@ def test_legacy_manifest_that_changed_is_copied_again(world, origin, dest):
     report = fakes.run_sync(origin, dest)
     assert report.exit_code == 0, report.errors
     assert dest.obj(ACCOUNT, 'c', 'slo').slo == segments[:1]
+
+
+def test_a_refused_settings_restore_after_deferred_writes_is_an_error(
+        world, origin, dest):
+    """The container's quota is set again after its last deferred write
+    (an SLO manifest); a destination refusing that POST (503 after the
+    retries) made an exception escape the run, a traceback (marked fuzz
+    seed 3301): it is an error of that container, and the run's end
+    tries the restore once more."""
+    segments = seed_segments(origin)
+    origin.add_object(ACCOUNT, 'c', 'slo', slo=segments)
+    origin.accounts[ACCOUNT].containers['c'].meta[
+        'x-container-meta-quota-count'] = '100'
+    world.advance(100)
+    dest.fail_requests[('POST', dest.path(ACCOUNT, 'c'))] = 503
+    report = fakes.run_sync(origin, dest)
+    assert report.exit_code == 1
+    assert [e['scope'] for e in report.errors] == ['%s/c' % ACCOUNT] * 2
+    assert dest.obj(ACCOUNT, 'c', 'slo').kind == 'slo'
