@@ -25,6 +25,8 @@ LOG = logging.getLogger(__name__)
 
 # Bodies up to this size are sent from memory; larger ones are streamed.
 BUFFER_LIMIT = 1 << 20
+# container PUTs answered 404 (the account being autocreated) tried again
+CONTAINER_PUT_TRIES = 3
 
 
 def wire(value):
@@ -175,7 +177,17 @@ class Writer:
             # The policy of an existing container cannot change (409).
             res['policy'] = head.headers.get('x-storage-policy')
         try:
-            c.request('PUT', path, headers=headers, ok=(201, 202, 204))
+            for attempt in range(CONTAINER_PUT_TRIES):
+                # 404: the account is being autocreated by another of our
+                # container PUTs (a brand-new Keystone project's account;
+                # seen in CI): it exists a moment later
+                resp = c.request('PUT', path, headers=headers,
+                                 ok=(201, 202, 204, 404))
+                if resp.status_code != 404:
+                    break
+                time.sleep(0.5 * (attempt + 1))
+            else:
+                c.request('PUT', path, headers=headers, ok=(201, 202, 204))
         except SyncError as exc:
             return self._fail('container %s' % short(*key), exc)
         res['written'] = True

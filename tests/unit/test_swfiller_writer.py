@@ -78,3 +78,37 @@ def test_messages_cut_long_names_and_leave_out_the_path():
     exc = SwiftError('PUT', '/v1/AUTH_a/' + 'x' * 500, 503,
                      'Service Unavailable')
     assert writer.cause(exc) == '503 Service Unavailable'
+
+
+class NewAccount:
+    """A cluster whose first container PUT answers 404, as Swift does
+    while another request autocreates a brand-new account."""
+
+    def __init__(self, not_found=1):
+        self.not_found = not_found
+        self.puts = 0
+
+    def path(self, *parts):
+        return '/v1/' + '/'.join(parts)
+
+    def request(self, method, path, headers=None, ok=None):
+        class Resp:
+            status_code = 404 if method == 'HEAD' else 201
+            headers = {}
+        if method == 'PUT':
+            self.puts += 1
+            if self.puts <= self.not_found:
+                Resp.status_code = 404
+        return Resp()
+
+
+def test_a_container_put_answered_404_is_tried_again(monkeypatch):
+    """Seen in CI: a new Keystone project's account being autocreated by
+    a concurrent container PUT answered 404 to this one."""
+    monkeypatch.setattr(writer.time, 'sleep', lambda s: None)
+    cluster = NewAccount()
+    w = writer.Writer(cluster, None, 1)
+    w._container(g.ContainerPlan('AUTH_a', 'c', 'regular', None, {}, {}))
+    assert w.errors == []
+    assert w.results['containers'][('AUTH_a', 'c')]['written'] is True
+    assert cluster.puts == 2
