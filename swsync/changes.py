@@ -30,7 +30,8 @@ class RunMarks:
         self.skew = skew
         self.full_walk_days = full_walk_days
         self.day = int(time.time() // 86400) if day is None else day
-        self._walked = {}       # (account, container) -> (mark, date, since)
+        # account -> {container: (mark, listing date, since)}
+        self._walked = {}
 
     def check(self, account, container, dest_exists):
         """(skip, mark): the mark is read before the listing, always (a
@@ -44,23 +45,22 @@ class RunMarks:
             skip = marks.can_skip(recorded, mark, due)
         if not skip:
             # forgotten at the end unless ``walked`` says it went well
-            self._walked[(account, container)] = (None, None, None)
+            self._walked.setdefault(account, {})[container] = \
+                (None, None, None)
         return skip, mark
 
     def walked(self, account, container, mark, listing_headers, since):
         """A container was walked whole, its listing read completely."""
         date = marks.http_date((listing_headers or {}).get('date'))
-        self._walked[(account, container)] = (mark, date, since)
+        self._walked.setdefault(account, {})[container] = \
+            (mark, date, since)
 
     def save(self, account, record=True):
         """Record (or forget) the marks of ``account``'s walked
         containers (only forget: ``record`` False, after a stop)."""
         changes = {}
-        for (acct, container), (mark, date, since) in \
-                list(self._walked.items()):
-            if acct != account:
-                continue
-            del self._walked[(acct, container)]
+        for container, (mark, date, since) in \
+                self._walked.pop(account, {}).items():
             ok = record and since is not None and \
                 marks.recordable(mark, date, self.min_interval, self.skew) \
                 and not self.report.walk_again_under(
@@ -70,7 +70,7 @@ class RunMarks:
             self.store.update(account, changes)
 
     def save_all(self, record=True):
-        for account in sorted({acct for acct, _c in self._walked}):
+        for account in sorted(self._walked):
             failure = None
             try:
                 self.save(account, record)
