@@ -25,6 +25,12 @@ LOG = logging.getLogger(__name__)
 OBJECT = 'ranges.json'
 
 
+def own_account(dest):
+    """The destination reseller admin's own account, where the state
+    container is (the last part of its storage URL)."""
+    return dest.storage_url.rstrip('/').rsplit('/', 1)[1]
+
+
 def _valid_ranges(ranges):
     """{account/container: [boundary name, ...]}, names non-empty."""
     return isinstance(ranges, dict) and all(
@@ -41,8 +47,7 @@ class RangeStore:
         self.dest = dest
         self.container = container
         self.run_id = run_id
-        # the reseller admin's own account, on the destination
-        self.account = dest.storage_url.rstrip('/').rsplit('/', 1)[1]
+        self.account = own_account(dest)
         self._current = None
 
     def _read(self):
@@ -115,7 +120,7 @@ class MarkStore:
     def __init__(self, dest, container):
         self.dest = dest
         self.container = container
-        self.account = dest.storage_url.rstrip('/').rsplit('/', 1)[1]
+        self.account = own_account(dest)
         self._cache = {}
         # the container workers of an account ask at once: one read
         self._lock = green.Lock()
