@@ -69,6 +69,12 @@ def listed_containers(cluster, mark, account):
     return out
 
 
+def assert_mirrored(o, destination, account):
+    """The independent check: both clusters hold the same account."""
+    assert diff(snapshot(o, [account]),
+                snapshot(Admin(destination), [account])) == []
+
+
 def synced_and_recorded(origin, destination, tmp_path, account, **options):
     """Sync twice (the second run records the marks: its listings began
     long enough after the last writes); return the config."""
@@ -213,8 +219,7 @@ def test_a_change_is_synced_and_only_its_container_listed(
     assert run.rc == 0, run.stderr
     assert listed_containers(marked_origin, o_mark, account) == \
         {'c0', 'c1', 'c2'}
-    assert diff(snapshot(o, [account]),
-                snapshot(Admin(destination), [account])) == []
+    assert_mirrored(o, destination, account)
     # and then they are quiet again
     time.sleep(RECORD_AFTER)
     assert sh.run_swsync(cfg, tmp_path).rc == 0
@@ -263,8 +268,7 @@ def test_a_write_held_back_by_the_interval_is_not_missed(
     time.sleep(RECORD_AFTER)
     run = sh.run_swsync(cfg, tmp_path)
     assert run.rc == 0, run.stderr
-    assert diff(snapshot(o, [account]),
-                snapshot(Admin(destination), [account])) == []
+    assert_mirrored(o, destination, account)
 
 
 def test_a_write_during_the_walk_is_synced_by_the_next_run(
@@ -291,8 +295,7 @@ def test_a_write_during_the_walk_is_synced_by_the_next_run(
     sh.settle()
     run = sh.run_swsync(cfg, tmp_path)
     assert run.rc == 0, run.stderr
-    assert diff(snapshot(o, [account]),
-                snapshot(Admin(destination), [account])) == []
+    assert_mirrored(o, destination, account)
 
 
 def test_full_walk_days_one_lists_everything(marked_origin, destination,
@@ -340,8 +343,7 @@ def test_a_destination_changed_behind_swsync_is_found_by_verify(
     full = config(tmp_path, marked_origin, destination, account,
                   full_walk_days=1)
     assert sh.run_swsync(full, tmp_path).rc == 0
-    assert diff(snapshot(o, [account]),
-                snapshot(Admin(destination), [account])) == []
+    assert_mirrored(o, destination, account)
 
 
 def test_an_error_in_a_walk_forgets_its_mark(marked_origin, destination,
@@ -368,8 +370,7 @@ def test_an_error_in_a_walk_forgets_its_mark(marked_origin, destination,
     run = sh.run_swsync(cfg, tmp_path)
     assert run.rc == 0, run.stderr
     assert listed_containers(marked_origin, mark, account) == {'c0'}
-    assert diff(snapshot(o, [account]),
-                snapshot(Admin(destination), [account])) == []
+    assert_mirrored(o, destination, account)
 
 
 # --- regressions of the red-team pass (findings F1-F5) ----------------------
@@ -437,8 +438,7 @@ def test_a_link_the_origin_serves_again_is_copied(
     time.sleep(RECORD_AFTER)
     run = sh.run_swsync(cfg, tmp_path)
     assert run.rc == 0, run.stderr
-    assert diff(snapshot(o, [account]),
-                snapshot(Admin(destination), [account])) == []
+    assert_mirrored(o, destination, account)
 
 
 def test_an_old_copy_goes_when_the_origin_expirer_reaps(
@@ -464,8 +464,7 @@ def test_an_old_copy_goes_when_the_origin_expirer_reaps(
     assert [r['name'] for r in o.listing(account, 'exp')] == ['keep']
     run = sh.run_swsync(cfg, tmp_path)
     assert run.rc == 0, run.stderr
-    assert diff(snapshot(o, [account]),
-                snapshot(Admin(destination), [account])) == []
+    assert_mirrored(o, destination, account)
 
 
 def test_an_object_delete_answering_404_marks_too(marked_origin):
