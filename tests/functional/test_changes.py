@@ -107,6 +107,49 @@ def test_the_newest_mark_of_all_replicas_or_unknown():
                           ) == 'unknown'
 
 
+class CountingCache(dict):
+    """The proxies' memcache as the middleware uses it: get and set."""
+    gets = 0
+
+    def get(self, key):
+        self.gets += 1
+        return dict.get(self, key)
+
+    def set(self, key, value, time=0):
+        self[key] = value
+
+
+def test_a_recent_mark_is_remembered_without_asking_memcache():
+    cache = CountingCache()
+    recent = mw.RecentMarks(60)
+    assert not recent.within(cache, 'k', 1000.0)
+    recent.remember(cache, 'k', 1000.0)
+    gets = cache.gets
+    assert recent.within(cache, 'k', 1059.0)
+    assert cache.gets == gets           # this process's memory answered
+    assert not recent.within(cache, 'k', 1060.0)
+
+
+def test_a_mark_by_another_proxy_is_read_from_memcache_once():
+    cache = CountingCache(k=1000.0)     # another proxy marked at 1000
+    recent = mw.RecentMarks(60)
+    assert recent.within(cache, 'k', 1010.0)
+    assert recent.within(cache, 'k', 1020.0)
+    assert cache.gets == 1
+    # a newer mark in memcache is found once this process's one is old
+    cache['k'] = 1070.0
+    assert recent.within(cache, 'k', 1080.0)
+    assert not mw.RecentMarks(60).within(None, 'k', 1080.0)
+
+
+def test_the_memory_of_marks_is_bounded():
+    recent = mw.RecentMarks(60, limit=3)
+    for i in range(10):
+        recent.remember(None, 'k%d' % i, 1000.0)
+        assert len(recent._local) <= 3
+    assert recent.within(None, 'k9', 1001.0)
+
+
 def test_writes_mark_their_container_once_per_interval(marked_origin):
     admin = Admin(marked_origin)
     account = 'AUTH_mw%s' % uuid.uuid4().hex[:8]
