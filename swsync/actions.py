@@ -20,7 +20,6 @@ read by the ``version-id`` they point at, so the current version is read
 as what it is (a user's symlink as a symlink), and their X-Delete-At
 from Swift's link to that version, where Swift keeps it.
 """
-import email.utils
 import json
 import logging
 import time
@@ -75,12 +74,8 @@ class ReadTime:
     @classmethod
     def of(cls, headers: Headers) -> 'ReadTime':
         arrived = time.time()
-        try:
-            made = email.utils.parsedate_to_datetime(
-                headers['date']).timestamp()
-        except (KeyError, TypeError, ValueError):
-            made = arrived
-        return cls(made, arrived)
+        made = hdrs.http_date(headers.get('date'))
+        return cls(arrived if made is None else made, arrived)
 
     def window_exceeds(self, seconds: float) -> bool:
         """Is the time from the origin's answer to now over ``seconds``?"""

@@ -15,7 +15,7 @@ walks it again whatever its full-walk day.
 import logging
 import time
 
-from swsync import marks
+from swsync import headers, marks
 
 LOG = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class RunMarks:
 
     def walked(self, account, container, mark, listing_headers, since):
         """A container was walked whole, its listing read completely."""
-        date = marks.http_date((listing_headers or {}).get('date'))
+        date = headers.http_date((listing_headers or {}).get('date'))
         self._walked.setdefault(account, {})[container] = \
             (mark, date, since)
 

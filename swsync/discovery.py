@@ -35,7 +35,6 @@ name>``; an origin project without such a twin is reported.
 The pure functions decide; ``plan``, ``discover`` and the helpers below
 them do the I/O.
 """
-import email.utils
 import logging
 from dataclasses import dataclass
 from typing import Optional
@@ -43,6 +42,7 @@ from typing import Optional
 from swsync.client.errors import AuthError, ConfigError, SyncError, \
     safe_url
 from swsync.client.keystone import KeystoneAPI, Project
+from swsync.headers import http_date
 
 LOG = logging.getLogger(__name__)
 
@@ -67,13 +67,12 @@ def looks_autocreated(headers):
     with a fake empty listing whose X-Timestamp is "now" (swift
     account/utils.py FakeAccountBroker); a real account's X-Timestamp is
     its creation time."""
+    now = http_date(headers.get('date'))
     try:
         created = float(headers.get('x-timestamp'))
-        now = email.utils.parsedate_to_datetime(
-            headers.get('date')).timestamp()
     except (TypeError, ValueError):
         return False
-    return abs(now - created) < 2.0
+    return now is not None and abs(now - created) < 2.0
 
 
 def unused_account(headers):

@@ -8,6 +8,7 @@ which python-swiftclient's own header parsing would not (it URL-unquotes).
 Copying is by allow-list, never "everything but": a header Swift generates
 (timestamps, counts, etags, sysmeta) must never be written back.
 """
+import email.utils
 
 ACCOUNT_PREFIXES = ('x-account-meta-', 'x-account-quota-bytes-policy-',
                     'x-account-quota-count-policy-')
@@ -88,3 +89,15 @@ def to_request(headers):
     would encode ``str`` values itself, changing non-ASCII bytes)."""
     return {k: v.encode('latin-1') if isinstance(v, str) else v
             for k, v in headers.items()}
+
+
+def http_date(value):
+    """An HTTP date (a Date or Retry-After header) as epoch seconds, or
+    None when absent or malformed: every caller has a fallback, and none
+    may fail on what a proxy or a middleware put there."""
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None

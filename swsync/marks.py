@@ -15,7 +15,6 @@ that listing began at least ``min_interval`` + ``skew`` after the mark:
 a write that got no mark of its own (rate-limited) came less than
 ``min_interval`` after a mark, so before that listing, which saw it.
 """
-import email.utils
 import zlib
 
 NONE = 'none'           # never marked since the middleware was installed
@@ -51,13 +50,3 @@ def recordable(mark, listing_date, min_interval, skew):
         return listing_date >= float(mark) + min_interval + skew
     except ValueError:
         return False
-
-
-def http_date(value):
-    """An HTTP Date header as epoch seconds, or None."""
-    if not value:
-        return None
-    try:
-        return email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None

@@ -10,7 +10,6 @@ Each green thread borrows a connection from a pool, so keep-alive
 connections are reused and never shared by two requests at once.
 """
 import contextlib
-import email.utils
 import json
 import logging
 import re
@@ -471,9 +470,8 @@ def parse_retry_after(value: str | None,
         return max(0.0, float(value))
     except ValueError:
         pass
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
+    when = hdrs.http_date(value)
+    if when is None:
         return None
     return max(0.0, when - (time.time() if now is None else now))
 

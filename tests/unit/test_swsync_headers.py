@@ -227,3 +227,14 @@ def test_to_request_keeps_percent_encoding_as_is():
 
 def test_to_request_passes_bytes_through():
     assert hdrs.to_request({'a': b'\x00x'}) == {'a': b'\x00x'}
+
+
+@pytest.mark.parametrize('value,expected', [
+    ('Wed, 02 Dec 2026 16:05:08 GMT', 1796227508.0),
+    ('Wednesday, 02-Dec-26 16:05:08 GMT', 1796227508.0),    # RFC 850
+    ('', None), (None, None), ('yesterday', None), ('Wed, 02 Dec', None),
+    ('Wed, 99 Dec 2026 16:05:08 GMT', None),
+    ('Wed, 02 Dec 99999999999 16:05:08 GMT', None),     # OverflowError
+])
+def test_http_date(value, expected):
+    assert hdrs.http_date(value) == expected
