@@ -81,9 +81,10 @@ def sharded(count, containers, objects, latency, work, workers=4):
 
 
 def curve(counts=(1, 2, 4, 8), containers=2000, objects=20, latency=0.05,
-          work=None):
+          work=None, workers=4):
     work = work or tempfile.mkdtemp(prefix='swsync-scale-')
-    out = [sharded(n, containers, objects, latency, work) for n in counts]
+    out = [sharded(n, containers, objects, latency, work, workers)
+           for n in counts]
     base = out[0]['wall_seconds']
     for row in out:
         row['speedup'] = round(base / row['wall_seconds'], 2)
@@ -133,11 +134,18 @@ if __name__ == '__main__':
     p.add_argument('--objects', type=int, default=20)
     p.add_argument('--latency', type=float, default=0.05)
     p.add_argument('--shards', default='1,2,4,8')
-    p.add_argument('--rows', type=int, default=1000000)
+    p.add_argument('--workers', type=int, default=4,
+                   help='container_workers and object_workers of each '
+                   'shard: fewer make a run latency-bound sooner')
+    p.add_argument('--rows', type=int, default=1000000,
+                   help='rows of the throughput no-op; 0 skips it')
     args = p.parse_args()
-    rows = throughput(args.rows)
-    result = {'throughput': rows,
-              'estimate': estimate(rows['rows_per_second']),
-              'curve': curve([int(n) for n in args.shards.split(',')],
-                             args.containers, args.objects, args.latency)}
+    result = {}
+    if args.rows:
+        rows = throughput(args.rows)
+        result.update(throughput=rows,
+                      estimate=estimate(rows['rows_per_second']))
+    result['curve'] = curve([int(n) for n in args.shards.split(',')],
+                            args.containers, args.objects, args.latency,
+                            workers=args.workers)
     print(json.dumps(result, indent=1))
