@@ -701,6 +701,8 @@ class Sequence:
         doc = {'label': self.label, 'seed': self.seed,
                'generator_version': mdl.GENERATOR_VERSION,
                'avoid': self.avoid,
+               'change_marks': 'change_mark_skew' in self.sync_options,
+               'sync_options': self.sync_options,
                'accounts': self.names, 'failure': failure,
                'seconds': round(time.time() - self.started, 1),
                'stats': self.stats, 'steps': self.log}
@@ -728,19 +730,28 @@ def _run(origin, destination, tmp_path, out_dir, label, seed, **kw):
 
 
 @pytest.mark.parametrize('case', regression_cases(found=False))
-def test_model_regression_case(origin, destination, tmp_path, out_dir, case):
+def test_model_regression_case(request, destination, tmp_path, out_dir,
+                               case):
     """An exact operation sequence, replayed as-is (its comment says what
-    it found)."""
-    replay_case(origin, destination, tmp_path, out_dir, case)
+    it found), against the kind of origin it was found on."""
+    replay_case(request, destination, tmp_path, out_dir, case)
 
 
-def replay_case(origin, destination, tmp_path, out_dir, case):
+def replay_case(request, destination, tmp_path, out_dir, case):
+    """Replay ``case`` against the origin it was found on: one running
+    the change-marks middleware (started only then) or the plain one."""
     with open(os.path.join(CASES_DIR, case)) as f:
         doc = json.load(f)
+    options = doc.get('sync_options')
+    if doc.get('change_marks') and not options:
+        options = MARKED_OPTIONS
+    origin = request.getfixturevalue(
+        'marked_origin' if doc.get('change_marks') else 'origin')
     _run(origin, destination, tmp_path, out_dir,
          'case-' + case[:-5].replace('/', '-'), doc['seed'],
          steps=doc['steps'],
-         prefix='j%d' % regression_cases().index(case))
+         prefix='j%d' % regression_cases().index(case),
+         sync_options=options)
 
 
 # With the origin's change marks (test_changes.py): a quiet pair's first

@@ -33,8 +33,8 @@ def test_model_regression_seed(origin, destination, tmp_path, out_dir,
 
 @pytest.mark.parametrize('case', [c for c in tm.regression_cases()
                                   if c.startswith('found')])
-def test_model_found_case(origin, destination, tmp_path, out_dir, case):
-    tm.replay_case(origin, destination, tmp_path, out_dir, case)
+def test_model_found_case(request, destination, tmp_path, out_dir, case):
+    tm.replay_case(request, destination, tmp_path, out_dir, case)
 
 
 @pytest.mark.parametrize('seed', tm.fuzz_seeds())
