@@ -412,8 +412,9 @@ DAEMON_OPTS = [
 
 RUN_LIMIT_OPTS = [
     cfg.IntOpt('max_duration', default=0, min=0,
-               help='Stop cleanly after this many seconds (0: no limit), '
-                    'e.g. to keep a migration within a nightly window: '
+               help='Stop cleanly this many seconds after the pass started '
+                    '(start-up included; 0: no limit), e.g. to keep a '
+                    'migration within a nightly window: '
                     'in-flight requests finish, lifted settings are '
                     'restored, the report is written and the exit code is '
                     '4. The next run continues at listing cost.'),

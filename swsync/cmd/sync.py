@@ -139,11 +139,16 @@ class Runner:
                          self.syncer.kill_in_flight)
 
     def _time_is_up(self):
+        """max_duration counts from the start of the pass, start-up (the
+        authentication, Keystone discovery, access checks) included: it
+        is the operator's window. Time up during start-up: the run then
+        starts nothing."""
         LOG.warning('max_duration (%ds) reached: stopping cleanly; the next '
                     'run continues at listing cost',
                     self.conf.sync.max_duration)
         self.report.stopped_by_time = True
-        self._stop_syncer()
+        if self.syncer is not None:
+            self._stop_syncer()
 
     def _side_down(self, side, failures):
         self.report.error(side, '%d connection failures in a row: the '
@@ -211,6 +216,18 @@ class Runner:
         conf = self.conf
         if self.signalled is not None:
             return          # stopped before it started: the report says so
+        deadline = None
+        if conf.sync.max_duration:
+            deadline = green.call_after(conf.sync.max_duration,
+                                        self._time_is_up)
+        try:
+            self._connect_and_run(report, dry_run)
+        finally:
+            if deadline is not None:
+                deadline.cancel()
+
+    def _connect_and_run(self, report, dry_run):
+        conf = self.conf
         try:
             origin, dest, accounts, known = startup.connect(
                 conf, report, dry_run)
@@ -235,19 +252,12 @@ class Runner:
             approvals=self.approvals, plan_stream=sys.stdout,
             partition=partition)
         syncer.apply_limits(origin.info(), dest.info())
-        if self.signalled is not None:
+        if self.signalled is not None or report.stopped_by_time:
             syncer.stop()
-        deadline = None
-        if conf.sync.max_duration:
-            deadline = green.call_after(conf.sync.max_duration,
-                                        self._time_is_up)
         try:
             syncer.run(accounts)
         except SwiftError as exc:
             report.error('run', exc)
-        finally:
-            if deadline is not None:
-                deadline.cancel()
         if known is not None and not dry_run:
             try:
                 known_accounts.save(conf.sync.known_accounts_file, known)

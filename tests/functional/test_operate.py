@@ -243,6 +243,29 @@ def test_max_duration_stops_cleanly_and_the_next_run_continues(
     assert run.report['counts']['objects_copied'] == 20 - copied
 
 
+def test_max_duration_counts_the_start_up(origin, destination, tmp_path):
+    """The window is the operator's: a start-up slower than max_duration
+    (here the destination's access check) ends the run with nothing
+    started, exit 4; the next run copies everything."""
+    account = filled(origin, 'mu', containers=1, objects=5)
+
+    def slow_start(method, path, query):
+        if method == 'HEAD' and path.rstrip('/').count('/') == 2:
+            return Fault(delay=3)
+        return None
+    with FaultProxy(destination.proxy_port, slow_start) as proxy:
+        cfg = config(tmp_path, origin, destination, account, max_duration=1,
+                     destination_storage_url=proxy.url + '/v1/AUTH_admin')
+        run = sh.run_swsync(cfg, tmp_path)
+    assert run.rc == 4, run
+    assert run.report['stopped_by_time_limit'] is True
+    assert run.report['counts'].get('objects_copied', 0) == 0
+    run = sh.run_swsync(config(tmp_path, origin, destination, account,
+                               'next.conf'), tmp_path)
+    assert run.rc == 0, run
+    assert run.report['counts']['objects_copied'] == 5
+
+
 def test_a_cluster_that_is_down_stops_the_run(origin, destination,
                                               tmp_path):
     account = filled(origin, 'dn', containers=3, objects=10)
