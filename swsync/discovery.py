@@ -310,7 +310,7 @@ def discover(conf, origin, dest, report, origin_api, dest_projects=None,
     probes = probe_accounts(origin, [c.account for c in cands])
     verdicts = {a: probe_verdict(status, headers)
                 for a, (status, headers, _exc) in probes.items()}
-    own = origin.storage_url.rstrip('/').rsplit('/', 1)[1]
+    own = origin.own_account
     if lacks_reseller_role(verdicts, own):
         account = next(a for a in verdicts if a != own)
         raise AuthError('origin: the user may not access account %s (%s): '

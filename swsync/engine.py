@@ -87,7 +87,7 @@ class Syncer:
         store = self.partition.store
         if store is not None:
             return [(store.account, store.container)]
-        return state_container(dest, self.conf.state_container)
+        return state_container(dest.own_account, self.conf.state_container)
 
     def apply_limits(self, origin_info, dest_info):
         """Take what both clusters accept from their /info: page size,

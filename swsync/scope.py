@@ -47,12 +47,11 @@ class ContainerScope:
                        for p in self.exclude)
 
 
-def state_container(dest, name):
+def state_container(own_account, name):
     """[(account, container)] of swsync's own state (the ranges of
     sharded runs, ``[sync] state_container``) in the destination reseller
-    admin's account, to protect in every run and verify: never synced,
-    deleted or reported as a difference."""
-    url = getattr(dest, 'storage_url', None)
-    if not url or not name:
+    admin's account (``own_account``), to protect in every run and
+    verify: never synced, deleted or reported as a difference."""
+    if not own_account or not name:
         return []
-    return [(url.rstrip('/').rsplit('/', 1)[1], name)]
+    return [(own_account, name)]

@@ -25,12 +25,6 @@ LOG = logging.getLogger(__name__)
 OBJECT = 'ranges.json'
 
 
-def own_account(dest):
-    """The destination reseller admin's own account, where the state
-    container is (the last part of its storage URL)."""
-    return dest.storage_url.rstrip('/').rsplit('/', 1)[1]
-
-
 def _valid_ranges(ranges):
     """{account/container: [boundary name, ...]}, names non-empty."""
     return isinstance(ranges, dict) and all(
@@ -47,7 +41,7 @@ class RangeStore:
         self.dest = dest
         self.container = container
         self.run_id = run_id
-        self.account = own_account(dest)
+        self.account = dest.own_account
         self._current = None
 
     def _read(self):
@@ -120,7 +114,7 @@ class MarkStore:
     def __init__(self, dest, container):
         self.dest = dest
         self.container = container
-        self.account = own_account(dest)
+        self.account = dest.own_account
         self._cache = {}
         # the container workers of an account ask at once: one read
         self._lock = green.Lock()

@@ -90,6 +90,17 @@ class SwiftOperations:
     account_map: dict[str, str]
 
     if TYPE_CHECKING:
+        @property
+        def storage_url(self) -> str:
+            raise NotImplementedError
+
+    @property
+    def own_account(self) -> str:
+        """The authenticated user's own account (where swsync keeps its
+        state, and which tells nothing of the reseller role)."""
+        return own_account(self.storage_url)
+
+    if TYPE_CHECKING:
         def path(self, account: str, container: str | None = None,
                  obj: str | None = None) -> str:
             raise NotImplementedError
@@ -474,6 +485,11 @@ def parse_retry_after(value: str | None,
     if when is None:
         return None
     return max(0.0, when - (time.time() if now is None else now))
+
+
+def own_account(storage_url: str) -> str:
+    """The account of a storage URL (its last path part)."""
+    return storage_url.rstrip('/').rsplit('/', 1)[1]
 
 
 def _describe(exc: BaseException) -> str:

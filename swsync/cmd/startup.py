@@ -117,7 +117,7 @@ def _check_timestamps_honoured(dest):
     Writes one object with an old timestamp in a probe container of the
     reseller admin's own account, reads it back, and removes both.
     """
-    account = dest.storage_url.rstrip('/').rsplit('/', 1)[1]
+    account = dest.own_account
     container = 'swsync-timestamp-probe'
     obj = 'probe-%s' % uuid.uuid4().hex
     probe_ts = '1000000000.00000'
@@ -155,7 +155,7 @@ def _preflight(origin, dest, account_names):
     if not account_names:
         return
     for side, ok in ((origin, (200, 204)), (dest, (200, 204, 404))):
-        own = side.storage_url.rstrip('/').rsplit('/', 1)[1]
+        own = side.own_account
         others = [a for a in account_names
                   if side.account_map.get(a, a) != own]
         probes = (others or account_names)[:PREFLIGHT_PROBES]

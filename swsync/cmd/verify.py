@@ -62,7 +62,7 @@ def main(argv):
                         scope=ContainerScope(
                             conf.sync.include_containers,
                             conf.sync.exclude_containers,
-                            state_container(dest,
+                            state_container(dest.own_account,
                                             conf.sync.state_container)))
     verifier.run(accounts)
     result = verifier.as_dict()

@@ -842,15 +842,16 @@ def test_listing_pages_use_the_configured_limit(world, origin, dest):
                  id='never-raised-above-configured'),
 ])
 def test_apply_limits_lowers_page_size_to_both_clusters(
-        origin_info, dest_info, expected):
-    syncer = Syncer(fakes.make_conf(listing_limit=10000), None, None,
+        origin, dest, origin_info, dest_info, expected):
+    syncer = Syncer(fakes.make_conf(listing_limit=10000), origin, dest,
                     Report())
     syncer.apply_limits({'swift': origin_info}, {'swift': dest_info})
     assert syncer.limit == expected
 
 
-def test_apply_limits_without_info_keeps_configured_limit():
-    syncer = Syncer(fakes.make_conf(listing_limit=50), None, None, Report())
+def test_apply_limits_without_info_keeps_configured_limit(origin, dest):
+    syncer = Syncer(fakes.make_conf(listing_limit=50), origin, dest,
+                    Report())
     syncer.apply_limits({}, {'swift': {}})
     assert syncer.limit == 50
 
