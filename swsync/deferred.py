@@ -103,12 +103,12 @@ class DeferredWrites:
 
     def _give_up(self, task):
         row = task.origin or {}
+        is_slo = decide.object_kind(row) == decide.SLO
         # A versioned row lists a static link to an SLO with the SLO's
         # slo_etag: it may be either (fuzz seed 7268), so both are asked.
-        maybe_link = decide.object_kind(row) != decide.SLO or \
-            decide.is_versioned(row)
+        maybe_link = not is_slo or decide.is_versioned(row)
         try:
-            if decide.object_kind(row) == decide.SLO:
+            if is_slo:
                 if self.actions.manifest_broken_on_origin(task):
                     self.report.warn(task.scope, 'SLO manifest not written: '
                                      'a segment it lists is gone from the '
