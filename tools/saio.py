@@ -7,7 +7,8 @@ account, container and object server plus its own memcached, all on
 127.0.0.1, under one data directory, with rings built in-process.
 
 Ports: proxy BASE, account BASE+1, container BASE+2, object BASE+3,
-memcached BASE+4. Pick bases at least 10 apart for clusters side by side.
+memcached BASE+4, more proxies BASE+5... Pick bases at least 10 apart
+for clusters side by side.
 
 Authentication is tempauth by default. With ``keystone=`` (a
 ``tools/keystone.py`` Keystone object or a Keystone URL) the proxy uses
@@ -19,6 +20,7 @@ Command line::
     python tools/saio.py start NAME BASE_PORT [--no-shunt-timestamp]
                                [--keystone URL [--keystone-region REGION]]
                                [--no-account-autocreate]
+                               [--change-marks SECONDS] [--proxies N]
     python tools/saio.py stop NAME
     python tools/saio.py status NAME
 """
@@ -268,7 +270,8 @@ class Cluster:
                  constraints=None, python=None, keystone=None,
                  keystone_region='RegionOne', keystone_service_user=None,
                  die_with_parent=False, account_autocreate=True,
-                 allow_account_management=True, change_marks=None):
+                 allow_account_management=True, change_marks=None,
+                 proxies=1):
         """``account_autocreate``: the proxy answers for an account that
         does not exist as if it were empty and creates it on the first
         write (Keystone deployments need it unless accounts are created
@@ -285,7 +288,15 @@ class Cluster:
         ``change_marks``: None, or the ``min_interval`` (seconds) of
         swsync's change-marks middleware, then put in the proxy's pipeline
         just before the last proxy-logging (swiftsync must be installed
-        where the servers run)."""
+        where the servers run).
+
+        ``proxies``: how many proxy servers (1 to 5) share the cluster's
+        rings and memcache, as in production: the first on BASE, the
+        others (``proxy2``...) on BASE+5...; each has its own access log
+        (``log/proxy2-access.log``)."""
+        if not 1 <= int(proxies) <= 5:
+            raise ClusterError('proxies: 1 to 5')
+        self.proxies = int(proxies)
         self.name = name
         self.base_port = int(base_port)
         self.dir = os.path.join(root, name)
@@ -323,6 +334,22 @@ class Cluster:
     @property
     def proxy_port(self):
         return self.base_port
+
+    @property
+    def servers(self):
+        """The cluster's server processes (memcached apart)."""
+        return SERVERS + tuple('proxy%d' % k
+                               for k in range(2, self.proxies + 1))
+
+    def proxy_url(self, k):
+        """The URL of proxy ``k`` (1: the first, ``url``)."""
+        return 'http://127.0.0.1:%d' % (
+            self.proxy_port if k == 1 else self.base_port + 3 + k)
+
+    def access_log_of(self, k):
+        """The access log of proxy ``k``."""
+        return os.path.join(self.dir, 'log', 'proxy%s-access.log' % (
+            '' if k == 1 else k))
 
     @property
     def memcached_port(self):
@@ -414,6 +441,12 @@ class Cluster:
             proxy_conf += KEYSTONE_FILTERS.format(
                 keystone_url=self.keystone_url, **self._service_user())
         self._write(os.path.join(etc, 'proxy-server.conf'), proxy_conf)
+        for k in range(2, self.proxies + 1):
+            self._write(os.path.join(etc, 'proxy%d-server.conf' % k),
+                        proxy_conf.replace(
+                            'bind_port = %d\n' % self.proxy_port,
+                            'bind_port = %d\n' % (self.base_port + 3 + k),
+                            1))
         self._write(os.path.join(etc, 'internal-client.conf'),
                     INTERNAL_CLIENT_CONF.format(**common))
         for offset, server in enumerate(('account', 'container', 'object'),
@@ -465,7 +498,8 @@ class Cluster:
         """Start memcached and the four servers; wait for /healthcheck."""
         if self.running():
             raise ClusterError('cluster %s already running' % self.name)
-        for port in range(self.base_port, self.base_port + 5):
+        for port in range(self.base_port, self.base_port + 4 +
+                          self.proxies):
             _require_free_port(port)
         if os.path.exists(self.dir):
             shutil.rmtree(self.dir)
@@ -479,7 +513,7 @@ class Cluster:
                                   '-p', str(self.memcached_port), '-m', '64',
                                   '-u', getpass.getuser()])
         launcher = os.path.join(HERE, 'saio_server.py')
-        for server in SERVERS:
+        for server in self.servers:
             self._spawn(server, [self.python, launcher, self.dir, server])
         self._write(os.path.join(self.dir, 'cluster.json'), json.dumps({
             'name': self.name, 'base_port': self.base_port,
@@ -491,7 +525,8 @@ class Cluster:
             'keystone_region': self.keystone_region,
             'keystone_service_user': self.keystone_service_user,
             'account_autocreate': self.account_autocreate,
-            'allow_account_management': self.allow_account_management}))
+            'allow_account_management': self.allow_account_management,
+            'change_marks': self.change_marks, 'proxies': self.proxies}))
         self.wait_healthy(timeout)
         if hasattr(self.keystone, 'register_object_store'):
             self.keystone.register_object_store(
@@ -501,10 +536,11 @@ class Cluster:
     def wait_healthy(self, timeout=30):
         deadline = time.time() + timeout
         ports = [self.proxy_port] + [self.base_port + i for i in (1, 2, 3)]
+        ports += [self.base_port + 3 + k for k in range(2, self.proxies + 1)]
         while True:
             if all(_healthy(p) for p in ports):
                 return
-            dead = [s for s in SERVERS if not self._alive(s)]
+            dead = [s for s in self.servers if not self._alive(s)]
             if dead or time.time() > deadline:
                 self.stop()
                 raise ClusterError(
@@ -525,10 +561,10 @@ class Cluster:
         return pid is not None and pid_alive(pid)
 
     def running(self):
-        return any(self._alive(s) for s in SERVERS + ('memcached',))
+        return any(self._alive(s) for s in self.servers + ('memcached',))
 
     def status(self):
-        return {s: self._alive(s) for s in SERVERS + ('memcached',)}
+        return {s: self._alive(s) for s in self.servers + ('memcached',)}
 
     def stop_server(self, server):
         """Kill one server (e.g. the proxy, to inject a fault)."""
@@ -560,8 +596,9 @@ class Cluster:
         """Restart one server stopped by stop_server."""
         launcher = os.path.join(HERE, 'saio_server.py')
         self._spawn(server, [self.python, launcher, self.dir, server])
-        port = self.base_port + {'proxy': 0, 'account': 1, 'container': 2,
-                                 'object': 3}[server]
+        port = self.base_port + ({'proxy': 0, 'account': 1, 'container': 2,
+                                  'object': 3}.get(server) or
+                                 3 + int(server[len('proxy'):]))
         deadline = time.time() + 30
         while not _healthy(port):
             if time.time() > deadline:
@@ -570,7 +607,8 @@ class Cluster:
             time.sleep(0.1)
 
     def stop(self):
-        for server in ('proxy',) + SERVERS[:3] + ('memcached',):
+        proxies = tuple(s for s in self.servers if s.startswith('proxy'))
+        for server in proxies + SERVERS[:3] + ('memcached',):
             self.stop_server(server)
 
     def run_once(self, daemon):
@@ -710,7 +748,9 @@ def load(name, root=DEFAULT_ROOT):
                    keystone_service_user=info.get('keystone_service_user'),
                    account_autocreate=info.get('account_autocreate', True),
                    allow_account_management=info.get(
-                       'allow_account_management', True))
+                       'allow_account_management', True),
+                   change_marks=info.get('change_marks'),
+                   proxies=info.get('proxies', 1))
 
 
 def main(argv=None):
@@ -731,6 +771,12 @@ def main(argv=None):
     start.add_argument('--no-account-autocreate', action='store_true',
                        help='accounts answer 404 until a reseller admin '
                             'creates them with a PUT')
+    start.add_argument('--change-marks', type=float, metavar='SECONDS',
+                       help="run swsync's change-marks middleware with this "
+                            'min_interval')
+    start.add_argument('--proxies', type=int, default=1,
+                       help='proxy servers sharing the rings and memcache '
+                            '(1 to 5; the second on BASE+5, ...)')
     for cmd in ('stop', 'status'):
         sub.add_parser(cmd).add_argument('name')
     args = parser.parse_args(argv)
@@ -741,8 +787,9 @@ def main(argv=None):
                         listing_limit=args.listing_limit,
                         keystone=args.keystone,
                         keystone_region=args.keystone_region,
-                        account_autocreate=not args.no_account_autocreate
-                        ).start()
+                        account_autocreate=not args.no_account_autocreate,
+                        change_marks=args.change_marks,
+                        proxies=args.proxies).start()
             if c.keystone is None:
                 print('%s up: %s (reseller admin:admin / adminpass)' % (
                     c.name, c.auth_url))

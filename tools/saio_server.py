@@ -7,7 +7,8 @@ cluster's own ``swift.conf`` and sends logs to files *before* the servers
 import their configuration.
 
 Usage: python saio_server.py CLUSTER_DIR SERVER
-  SERVER: proxy|account|container|object (WSGI servers),
+  SERVER: proxy|account|container|object (WSGI servers), proxyN (another
+          proxy of the same cluster, etc/proxyN-server.conf),
           container-updater|object-expirer (run once and exit), or
           rings BASE_PORT (build the rings).
 """
@@ -27,7 +28,8 @@ class _FileLogHandler(logging.FileHandler):
         log_dir = os.environ['SAIO_LOG_DIR']
         name = os.environ['SAIO_SERVER']
         if facility == logging.handlers.SysLogHandler.LOG_LOCAL1:
-            name = 'proxy-access'
+            # proxy -> proxy-access.log, proxy2 -> proxy2-access.log
+            name = name + '-access'
         super().__init__(os.path.join(log_dir, name + '.log'))
 
 
@@ -68,10 +70,12 @@ def main(argv):
         return 0
     _prepare(cluster_dir, server)
     conf_dir = os.path.join(cluster_dir, 'etc')
-    if server in ('proxy', 'account', 'container', 'object'):
+    if server in ('proxy', 'account', 'container', 'object') or \
+            server.startswith('proxy'):
         from swift.common.wsgi import run_wsgi
         conf = os.path.join(conf_dir, '%s-server.conf' % server)
-        return run_wsgi(conf, '%s-server' % server)
+        kind = 'proxy' if server.startswith('proxy') else server
+        return run_wsgi(conf, '%s-server' % kind)
     from swift.common.daemon import run_daemon
     if server == 'container-updater':
         from swift.container.updater import ContainerUpdater as klass

@@ -49,9 +49,10 @@ MARK_INTERVAL = 1
 
 @pytest.fixture(scope='session')
 def marked_origin(saio_root):
-    """An origin whose proxy runs swsync's change-marks middleware."""
+    """An origin whose proxies (two, sharing memcache) run swsync's
+    change-marks middleware."""
     cluster = _start('marked-origin', 110, saio_root,
-                     change_marks=MARK_INTERVAL)
+                     change_marks=MARK_INTERVAL, proxies=2)
     yield cluster
     cluster.stop()
 

@@ -4,8 +4,11 @@ containers are not listed, and no write is missed.
 """
 import io
 import json
+import os
+import random
 import subprocess
 import tarfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -30,13 +33,26 @@ def mark_of(admin, account, container):
             'X-Swsync-Change-Mark')
 
 
-def marking_posts(cluster, mark):
+def marking_posts(cluster, mark, proxy=1):
     """The middleware's own mark requests since ``mark`` (swift_source
-    SWSC in the proxy log)."""
-    with open(cluster.access_log, 'rb') as f:
+    SWSC in the log of proxy ``proxy``)."""
+    with open(cluster.access_log_of(proxy), 'rb') as f:
         f.seek(mark)
         lines = f.read().decode('utf-8', 'replace').splitlines()
     return [line for line in lines if ' SWSC ' in line]
+
+
+def log_size(cluster, proxy):
+    try:
+        return os.path.getsize(cluster.access_log_of(proxy))
+    except OSError:
+        return 0
+
+
+def through(admin, cluster, proxy):
+    """The same reseller admin session, through proxy ``proxy`` of the
+    cluster (tempauth tokens live in the memcache the proxies share)."""
+    return Admin.from_token(admin.token, cluster.proxy_url(proxy) + '/v1')
 
 
 def filled(origin, containers=3, objects=4):
@@ -520,3 +536,85 @@ def test_an_object_delete_answering_404_marks_too(marked_origin):
     time.sleep(MARK_INTERVAL + 0.1)
     admin.req('DELETE', account, 'c', 'never-there', ok=(404,))
     assert float(mark_of(admin, account, 'c')) > float(created)
+
+
+# --- several proxies -------------------------------------------------------
+# marked_origin has two proxies sharing its rings and memcache, as in
+# production: the rate limit is shared, and no write through either proxy
+# is missed.
+
+def test_two_proxies_share_the_rate_limit(marked_origin):
+    one = Admin(marked_origin)
+    two = through(one, marked_origin, 2)
+    account = 'AUTH_m2%s' % uuid.uuid4().hex[:8]
+    one.put_container(account, 'c')                 # marked by proxy 1
+    first = mark_of(one, account, 'c')
+    time.sleep(0.3)
+    logs = (log_size(marked_origin, 1), log_size(marked_origin, 2))
+    for i in range(3):
+        two.put_object(account, 'c', 'o%d' % i, b'x')
+    assert mark_of(two, account, 'c') == first      # both read the same
+    time.sleep(0.3)
+    # proxy 2 knew from memcache that proxy 1 had just marked
+    assert marking_posts(marked_origin, logs[1], proxy=2) == []
+    time.sleep(MARK_INTERVAL + 0.1)
+    two.put_object(account, 'c', 'later', b'y')     # marked by proxy 2
+    second = mark_of(one, account, 'c')
+    assert float(second) > float(first) + MARK_INTERVAL
+    one.put_object(account, 'c', 'later2', b'z')    # held back by it
+    time.sleep(0.3)
+    assert len(marking_posts(marked_origin, logs[1], proxy=2)) == 1
+    assert marking_posts(marked_origin, logs[0], proxy=1) == []
+    assert mark_of(two, account, 'c') == second
+
+
+def test_writes_through_two_proxies_during_runs_are_not_missed(
+        marked_origin, destination, tmp_path):
+    """Writes through both proxies, most of them held back by a mark the
+    other proxy made, while swsync runs; once the writes stop, a run
+    that may skip containers by their marks leaves a mirror."""
+    o, account = filled(marked_origin, containers=3, objects=2)
+    time.sleep(RECORD_AFTER)
+    cfg = synced_and_recorded(marked_origin, destination, tmp_path, account)
+    sessions = [o, through(o, marked_origin, 2)]
+    rng = random.Random(4711)
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        i = 0
+        while not stop.is_set():
+            admin = sessions[i % 2]
+            container = 'c%d' % rng.randrange(3)
+            name = 'w%d' % rng.randrange(12)
+            what = rng.random()
+            if what < 0.6:
+                admin.put_object(account, container, name, b'%d' % i)
+            elif what < 0.8:
+                admin.req('DELETE', account, container, name,
+                          ok=(204, 404))
+            else:
+                admin.req('POST', account, container, name, headers={
+                    'X-Object-Meta-I': str(i)}, ok=(202, 404))
+            written.append(i)
+            i += 1
+            time.sleep(rng.random() * 0.05)
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        deadline = time.time() + 6
+        while time.time() < deadline:
+            sh.run_swsync(cfg, tmp_path)    # racing the writes
+    finally:
+        stop.set()
+        thread.join(30)
+    assert len(written) > 50
+    sh.settle()
+    # a run, then one late enough to record the marks, then one that
+    # skips every container still unchanged: each leaves a mirror
+    for _ in range(3):
+        run = sh.run_swsync(cfg, tmp_path)
+        assert run.rc == 0, run.stderr
+        assert_mirrored(o, destination, account)
+        time.sleep(RECORD_AFTER)
+    assert run.report['counts']['containers_unchanged'] == 3
