@@ -106,14 +106,23 @@ class FaultProxy:
                 # second Date of this proxy's own).
                 self.log_request(status)
                 self.send_response_only(status, reason)
+                if self.command == 'HEAD':
+                    # A HEAD's Content-Length is the object's size, not
+                    # the length of the (empty) body: it passes as is.
+                    # (Replaced by 0, it made every REFRESH in a fault
+                    # run a COPY: fuzz seed 7766.)
+                    for k, v in headers:
+                        if k.lower() not in ('connection',
+                                             'transfer-encoding'):
+                            self.send_header(k, v)
+                    self.end_headers()
+                    return
                 for k, v in headers:
                     if k.lower() not in ('connection', 'transfer-encoding',
                                          'content-length'):
                         self.send_header(k, v)
                 self.send_header('Content-Length', str(len(data)))
                 self.end_headers()
-                if self.command == 'HEAD':
-                    return
                 if fault is not None and fault.truncate:
                     self.wfile.write(data[:len(data) // 2])
                     self.wfile.flush()
