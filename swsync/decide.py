@@ -283,7 +283,11 @@ def after_refresh(headers: Headers, origin: Row, dest: Row,
         return Decision(COPY, 'kind differs (%s on origin, %s on '
                         'destination)' % (kind, d_kind))
     etag = strip_etag(headers.get('etag'))
-    size = int(headers.get('content-length') or 0)
+    # A proxy or load balancer may drop a HEAD's Content-Length: then the
+    # size is the listing's, and the etag alone tells (a missing header
+    # read as 0 made every refreshed object a copy).
+    length = headers.get('content-length')
+    size = int(length) if length else origin.get('bytes')
     d_etag = dest.get('slo_etag') if kind == SLO else dest.get('hash')
     if (etag, size) != (strip_etag(d_etag), dest.get('bytes')):
         return Decision(COPY, 'content differs')

@@ -386,6 +386,14 @@ AFTER_REFRESH = [
     pytest.param(head(etag=MD5_EMPTY, **{'content-length': '0'}),
                  plain(hash=MD5_EMPTY, bytes=0, last_modified=ts(30)),
                  slo(), COPY, id='manifest-replaced-by-plain-copies'),
+    pytest.param({k: v for k, v in SLO_HEAD.items()
+                  if k != 'content-length'},
+                 slo(last_modified=ts(30)), slo(), REFRESH,
+                 id='head-without-content-length-posts-metadata'),
+    pytest.param({k: v for k, v in head(etag=MD5_B).items()
+                  if k != 'content-length'},
+                 plain(last_modified=ts(30)), plain(), COPY,
+                 id='head-without-content-length-other-etag-copies'),
 ]
 
 
