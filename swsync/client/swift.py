@@ -416,8 +416,13 @@ class Cluster(SwiftOperations):
         return min(max(backoff, retry_after), self.max_backoff)
 
     def _log_retry(self, state: tenacity.RetryCallState) -> None:
-        LOG.warning('%s: retry %d after: %s', self.side, state.attempt_number,
-                    state.outcome.exception())
+        """One line per retry, naming the side whose request failed: a
+        unit of work (read the origin, write the destination) retries
+        under the origin's policy, whatever side refused."""
+        exc = state.outcome.exception()
+        LOG.warning('%s: retry %d after: %s',
+                    getattr(exc, 'side', None) or self.side,
+                    state.attempt_number, exc)
 
     # --- Swift operations ----------------------------------------------
     def info(self) -> dict[str, Any]:
