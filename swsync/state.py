@@ -46,11 +46,9 @@ class RangeStore:
 
     def _read(self):
         """The state document, or an empty one."""
-        with self.dest.get_object(self.account, self.container, OBJECT,
-                                  retry=True) as resp:
-            if resp is None:
-                return {'run_id': None, 'ranges': {}, 'previous': {}}
-            body = resp.raw.read(decode_content=False)
+        body = self.dest.read_object(self.account, self.container, OBJECT)
+        if body is None:
+            return {'run_id': None, 'ranges': {}, 'previous': {}}
         try:
             doc = json.loads(body)
         except ValueError:
@@ -123,11 +121,10 @@ class MarkStore:
         return MARKS_PREFIX + account
 
     def _read(self, account):
-        with self.dest.get_object(self.account, self.container,
-                                  self._name(account), retry=True) as resp:
-            if resp is None:
-                return {}
-            body = resp.raw.read(decode_content=False)
+        body = self.dest.read_object(self.account, self.container,
+                                     self._name(account))
+        if body is None:
+            return {}
         try:
             marks = json.loads(body)['marks']
         except (ValueError, KeyError, TypeError):

@@ -9,14 +9,17 @@ import gzip
 import http.server
 import subprocess
 import sys
+import types
 
 import pytest
 
 from swsync.client.http import AuthRefused, Connection, tempauth_v1
+from swsync.client.swift import Cluster
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    doc_reads = 0
 
     def log_message(self, *args):
         pass
@@ -40,6 +43,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == '/v1/gz':
             return self._send(200, [('Content-Encoding', 'gzip')],
                               gzip.compress(b'payload'))
+        if self.path == '/v1/AUTH_admin/state/doc':
+            # the first answer breaks off mid-body, the next is whole
+            Handler.doc_reads += 1
+            if Handler.doc_reads == 1:
+                self.send_response(200)
+                self.send_header('Content-Length', '20')
+                self.end_headers()
+                self.wfile.write(b'{"marks": ')
+                self.wfile.flush()
+                self.close_connection = True
+                return None
+            return self._send(200, body=b'{"marks": {"c": "1"}}')
         return self._send(404)
 
     def do_POST(self):
@@ -84,6 +99,28 @@ def test_connection_keeps_bodies_undecoded_and_redirects_unfollowed(server):
     resp = conn.request('POST', '/v1/link', headers={'X-Object-Meta-A': 'b'})
     assert resp.status_code == 307
     conn.close()
+
+
+class Auth:
+    def __init__(self, url):
+        self.url = url
+
+    def credentials(self):
+        return self.url + '/v1/AUTH_admin', 'AUTH_tk1'
+
+    def invalidate(self):
+        pass
+
+
+def test_read_object_reads_a_broken_body_again(server):
+    """A state document whose body broke off is read again (marked fuzz
+    seed 3501: the broken read escaped as a traceback)."""
+    conf = types.SimpleNamespace(insecure=False, cafile=None, timeout=5)
+    dest = Cluster('destination', Auth(server), conf, workers=1, retries=2,
+                   max_backoff=0.0)
+    assert dest.read_object('AUTH_admin', 'state', 'doc') == \
+        b'{"marks": {"c": "1"}}'
+    assert dest.read_object('AUTH_admin', 'state', 'missing') is None
 
 
 if __name__ == '__main__':
