@@ -27,7 +27,8 @@ import urllib.parse
 from swsync import actions
 from swsync import green
 from swsync import listing
-from swsync.client.errors import SyncError
+from swsync.client.errors import SyncError, TransportError
+from swsync.client.swift import BODY_ERRORS
 from swsync.scope import ContainerScope
 from swsync.tasks import attempt
 
@@ -378,20 +379,33 @@ class Verifier:
             self.differ(scope, 'destination bytes do not match its etag')
 
     def _read(self, side, account, container, row, query):
+        """(md5, raw manifest or b'') of a body, or None on 404. The GET
+        and the reading of its body are retried together: a body that
+        broke off is read again (it escaped as a traceback)."""
         if _versioned(row):
             query['version-id'] = _version_id(row)
-        with side.get_object(account, container, row['name'],
-                             query=query) as resp:
+        return side.retrying(lambda: self._read_once(
+            side, account, container, row['name'], query))
+
+    @staticmethod
+    def _read_once(side, account, container, name, query):
+        with side.get_object(account, container, name, query=query,
+                             retry=False) as resp:
             if resp is None:
                 return None
             digest, chunks = hashlib.md5(usedforsecurity=False), []
-            while True:
-                chunk = resp.raw.read(65536, decode_content=False)
-                if not chunk:
-                    break
-                digest.update(chunk)
-                if query.get('format') == 'raw':
-                    chunks.append(chunk)
+            try:
+                while True:
+                    chunk = resp.raw.read(65536, decode_content=False)
+                    if not chunk:
+                        break
+                    digest.update(chunk)
+                    if query.get('format') == 'raw':
+                        chunks.append(chunk)
+            except BODY_ERRORS as exc:
+                raise TransportError('GET', side.path(
+                    account, container, name), 'body broke off: %s' %
+                    exc.__class__.__name__)
             return digest.hexdigest(), b''.join(chunks)
 
     def _md5(self, side, account, container, row):

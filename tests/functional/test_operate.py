@@ -321,6 +321,31 @@ def test_verify_levels(origin, destination, tmp_path, level):
     assert len(writes) == 2     # this test's own POST and DELETE
 
 
+def test_verify_reads_a_broken_body_again(origin, destination, tmp_path):
+    """``--level content`` reads every body: one that breaks off is read
+    again, not a traceback (found while fixing marked fuzz seed 3501)."""
+    account = filled(origin, 'vb', containers=1, objects=3)
+    cfg = config(tmp_path, origin, destination, account)
+    assert sh.run_swsync(cfg, tmp_path).rc == 0
+    broken = []
+
+    def truncate_once(method, path, query):
+        if method == 'GET' and path.endswith('/c0/o01') and not broken:
+            broken.append(path)
+            return Fault(truncate=True)
+        return None
+    with FaultProxy(destination.proxy_port, truncate_once) as proxy:
+        via = config(tmp_path, origin, destination, account, 'via.conf',
+                     destination_storage_url=proxy.url + '/v1/AUTH_admin')
+        verify = subprocess.run(
+            sh.SWSYNC_CMD + ['verify', '--config-file', via, '--level',
+                             'content'],
+            capture_output=True, text=True, timeout=120)
+    assert broken
+    assert verify.returncode == 0, verify
+    assert 'Traceback' not in verify.stderr
+
+
 # --- schedule -------------------------------------------------------------
 
 def test_daemon_runs_passes_until_sigterm_and_holds_the_lock(
