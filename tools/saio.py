@@ -346,6 +346,14 @@ class Cluster:
         return 'http://127.0.0.1:%d' % (
             self.proxy_port if k == 1 else self.base_port + 3 + k)
 
+    def port_of(self, server):
+        """The port ``server`` (proxy, proxyN, account, ...) listens on."""
+        backends = {'account': 1, 'container': 2, 'object': 3}
+        if server in backends:
+            return self.base_port + backends[server]
+        return int(self.proxy_url(int(server[len('proxy'):] or 1))
+                   .rsplit(':', 1)[1])
+
     def access_log_of(self, k):
         """The access log of proxy ``k``."""
         return os.path.join(self.dir, 'log', 'proxy%s-access.log' % (
@@ -596,9 +604,7 @@ class Cluster:
         """Restart one server stopped by stop_server."""
         launcher = os.path.join(HERE, 'saio_server.py')
         self._spawn(server, [self.python, launcher, self.dir, server])
-        port = self.base_port + ({'proxy': 0, 'account': 1, 'container': 2,
-                                  'object': 3}.get(server) or
-                                 3 + int(server[len('proxy'):]))
+        port = self.port_of(server)
         deadline = time.time() + 30
         while not _healthy(port):
             if time.time() > deadline:
