@@ -57,8 +57,11 @@ TOLERATED = [
                     'run start plus expiry_margin_seconds may be absent on '
                     'the destination, or held there as the copy of an '
                     'earlier version (a dynamic link leading to it then '
-                    'answers 404 there); an expired object (origin HEAD '
-                    '404 although listed) is absent on both sides.'),
+                    'answers 404 there; a static link to it answers as '
+                    'for that earlier copy there: 200 where the origin\'s '
+                    'answers 409 or, once expired, 404); an expired '
+                    'object (origin HEAD 404 although listed) is absent '
+                    'on both sides.'),
     Tolerance('E6', 'Container sync settings (X-Container-Sync-To/-Key) '
                     'are not carried.'),
     Tolerance('E7', 'A static symlink or SLO manifest that the origin '
@@ -498,6 +501,13 @@ class MirrorChecker:
             # E5: the link is carried, the object it leads to expires
             # within the margin and was not copied (fuzz seed 7090).
             self.tolerate('E5', where)
+        elif so[0] != sd[0] and SYMLINK_ETAG in o.headers and \
+                self._leads_to_expiring(o, through_static=True):
+            # E5: a static link whose target was overwritten with content
+            # expiring within the margin: the origin's link no longer
+            # matches it (409), the destination's still matches the
+            # previous copy it keeps (200) (fuzz seed 7959).
+            self.tolerate('E5', where)
         elif (so[0], sd[0]) == (404, 200) and self._leads_to_unreaped(o):
             # E5: the object the link leads to expired on the origin and
             # is not reaped yet; the destination keeps its previous copy
@@ -527,9 +537,10 @@ class MirrorChecker:
                          sd[2].get('content-type')))
 
     def _leads_to_unreaped(self, side):
-        """E5: is this origin dynamic link's target still listed on the
-        origin while it answers 404 (expired, not reaped yet)?"""
-        if side.kind != 'symlink' or SYMLINK_ETAG in side.headers:
+        """E5: is this origin link's target (a static link's too, fuzz
+        seed 7959) still listed on the origin while it answers 404
+        (expired, not reaped yet)?"""
+        if side.kind != 'symlink':
             return False
         container, _sep, name = urllib.parse.unquote(
             side.headers['x-symlink-target']).partition('/')
@@ -577,21 +588,24 @@ class MirrorChecker:
         static link or an SLO manifest that the origin cannot serve?"""
         return self._leads_to(side, broken_on_origin, hops)
 
-    def _leads_to_expiring(self, side, hops=4):
-        """E5: does this origin symlink lead (through dynamic links) to an
-        object whose X-Delete-At is at or before the run start plus the
-        expiry margin (not copied, so absent on the destination)?"""
+    def _leads_to_expiring(self, side, hops=4, through_static=False):
+        """E5: does this origin symlink lead (through dynamic links, and
+        static ones if through_static) to an object whose X-Delete-At is
+        at or before the run start plus the expiry margin (not copied, so
+        absent on the destination or held as an earlier copy)?"""
         def expiring(target):
             delete_at = target.headers.get('x-delete-at')
             return bool(delete_at) and float(delete_at) <= self.deadline
-        return self._leads_to(side, expiring, hops)
+        return self._leads_to(side, expiring, hops, through_static)
 
-    def _leads_to(self, side, test, hops):
-        """Does this origin symlink lead through dynamic links to an
-        object (read as Side, a versioned one as its current version)
-        for which test(side) is true?"""
+    def _leads_to(self, side, test, hops, through_static=False):
+        """Does this origin symlink lead through dynamic links (and
+        static ones if through_static) to an object (read as Side, a
+        versioned one as its current version) for which test(side) is
+        true?"""
         for _hop in range(hops):
-            if side.kind != 'symlink' or SYMLINK_ETAG in side.headers:
+            if side.kind != 'symlink' or (
+                    SYMLINK_ETAG in side.headers and not through_static):
                 return False
             side, _through_version = self._follow(side)
             if side.status != 200:
