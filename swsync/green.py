@@ -9,10 +9,15 @@ patching happens once, in ``swsync.cmd``.
 import eventlet
 import eventlet.event
 import eventlet.semaphore
+from eventlet.support import greenlets
 
 
 def sleep(seconds):
     eventlet.sleep(seconds)
+
+
+# What waiting on a task that was stopped with ``.kill()`` raises.
+Killed = greenlets.GreenletExit
 
 
 def spawn(fn, *args):

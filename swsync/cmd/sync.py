@@ -106,6 +106,7 @@ class Runner:
         self.textfile = metrics.Textfile(conf.prometheus_textfile) \
             if conf.prometheus_textfile else None
         self.signalled = None
+        self.starting = None    # the start-up task, while it runs
         self.syncer = None
         self.report = None
 
@@ -127,11 +128,21 @@ class Runner:
         if self.syncer is not None:
             self._stop_syncer()
         else:
-            # start-up: its requests too get shutdown_timeout, then no
-            # rate limit makes it wait (a low max_requests_per_second
-            # would hold the stop for as long as it wants)
+            # start-up has written nothing: it stops at once (not from
+            # inside the signal handler), and no rate limit may hold a
+            # later stop (a low max_requests_per_second would)
+            green.call_after(0, self._abandon_start_up)
             green.call_after(self.conf.sync.shutdown_timeout,
                              throttle.lift_all)
+
+    def _abandon_start_up(self):
+        """Stop the start-up where it waits (an authentication or a
+        Keystone that does not answer would hold a stop, or overrun
+        max_duration, for a whole request timeout and then exit 2 with
+        no report): it reads, and its timestamp probe cleans up after
+        itself."""
+        if self.starting is not None:
+            self.starting.kill()
 
     def _stop_syncer(self):
         self.syncer.stop()
@@ -149,6 +160,8 @@ class Runner:
         self.report.stopped_by_time = True
         if self.syncer is not None:
             self._stop_syncer()
+        else:
+            self._abandon_start_up()
 
     def _side_down(self, side, failures):
         self.report.error(side, '%d connection failures in a row: the '
@@ -228,14 +241,19 @@ class Runner:
 
     def _connect_and_run(self, report, dry_run):
         conf = self.conf
+        self.starting = green.spawn(startup.connect, conf, report, dry_run)
         try:
-            origin, dest, accounts, known = startup.connect(
-                conf, report, dry_run)
+            origin, dest, accounts, known = self.starting.wait()
+        except green.Killed:
+            LOG.warning('stopped during start-up: nothing was written')
+            return
         except (AuthError, ConfigError, SyncError) as exc:
             print('%s: error: %s' % (PROG, common.one_line(exc)),
                   file=sys.stderr)
             report.config_error = common.one_line(exc)
             return
+        finally:
+            self.starting = None
         for side in (origin, dest):
             side.max_consecutive_failures = \
                 conf.sync.max_consecutive_failures

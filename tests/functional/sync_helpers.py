@@ -15,6 +15,7 @@ def write_config(path, origin, destination, accounts, **sync_options):
     origin_extra = sync_options.pop('origin_storage_url', None)
     dest_extra = sync_options.pop('destination_storage_url', None)
     timeout = sync_options.pop('timeout', None)
+    origin_auth_url = sync_options.pop('origin_auth_url', None)
     sync_options.setdefault('settle_seconds', SETTLE)
     sync_options.setdefault('retries', 2)
     sync_options.setdefault('retry_max_backoff', 0.5)
@@ -26,7 +27,9 @@ def write_config(path, origin, destination, accounts, **sync_options):
             ('destination', destination, dest_extra)):
         creds = cluster.reseller
         lines += ['[%s]' % section,
-                  'auth_url = %s' % creds['auth_url'],
+                  'auth_url = %s' % (
+                      origin_auth_url if section == 'origin' and
+                      origin_auth_url else creds['auth_url']),
                   'username = %s' % creds['username'],
                   'password = %s' % creds['password']]
         if storage_url:

@@ -525,6 +525,56 @@ def test_a_signal_during_start_up_still_gives_a_report(origin, destination,
         assert 'Traceback' not in done.stderr
 
 
+def _slow_auth(seconds):
+    """A fault proxy rule: the authentication answers after ``seconds``
+    (a Keystone or auth endpoint that hangs)."""
+    def rule(method, path, query):
+        if path.startswith('/auth/'):
+            return Fault(delay=seconds)
+        return None
+    return rule
+
+
+def test_a_signal_while_authentication_hangs_stops_at_once(
+        origin, destination, tmp_path):
+    """Red-team finding: SIGTERM while the origin's authentication hung
+    waited for the whole request timeout, then exited 2 with no report."""
+    account = filled(origin, 'ah', containers=1, objects=2)
+    with FaultProxy(origin.proxy_port, _slow_auth(40)) as proxy:
+        cfg = config(tmp_path, origin, destination, account,
+                     origin_auth_url=proxy.url + '/auth/v1.0')
+        run = sh.start_swsync(cfg, tmp_path)
+        time.sleep(1.5)
+        signalled = time.monotonic()
+        run.proc.send_signal(signal.SIGTERM)
+        done = run.wait(timeout=90)
+        took = time.monotonic() - signalled
+    assert done.rc == 143, done
+    assert took < 10, took
+    assert done.report is not None and done.report['interrupted'], done
+    assert done.report['counts'].get('objects_copied', 0) == 0
+    assert 'Traceback' not in done.stderr
+
+
+def test_max_duration_stops_a_hanging_authentication(origin, destination,
+                                                     tmp_path):
+    """Red-team finding: max_duration reached while the authentication
+    hung logged 'stopping cleanly' and then waited for the request
+    timeout, exit 2 and no report, instead of exit 4."""
+    account = filled(origin, 'am', containers=1, objects=2)
+    with FaultProxy(origin.proxy_port, _slow_auth(40)) as proxy:
+        cfg = config(tmp_path, origin, destination, account,
+                     max_duration=2,
+                     origin_auth_url=proxy.url + '/auth/v1.0')
+        started = time.monotonic()
+        run = sh.run_swsync(cfg, tmp_path)
+        took = time.monotonic() - started
+    assert run.rc == 4, run
+    assert took < 12, took
+    assert run.report['stopped_by_time_limit'] is True
+    assert 'Traceback' not in run.stderr
+
+
 def test_log_file_gets_the_logs_and_stderr_stays_quiet(origin, destination,
                                                        tmp_path):
     account = filled(origin, 'lf', containers=1, objects=2)
