@@ -23,7 +23,8 @@ from swsync.engine import Syncer
 from swsync.partition import Partition
 from swsync.shards import Shard
 from swsync.state import RangeStore
-from swsync.client.errors import AuthError, ConfigError, SwiftError, SyncError
+from swsync.client.errors import AuthError, AuthUnavailable, ConfigError, \
+    SwiftError, SyncError
 from swsync.progress import RunProgress
 from swsync.report import Report
 from swsync.safety import parse_approvals
@@ -91,6 +92,27 @@ def main(argv=None):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_IGN)
         del run_lock
+
+
+class _Outcome:
+    """A task's value or its error, handed to the waiter: an exception
+    escaping a green thread is also printed by eventlet's hub as a
+    traceback, and start-up errors are one line."""
+
+    def __init__(self, value=None, error=None):
+        self.value, self.error = value, error
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _start_up(conf, report, dry_run):
+    try:
+        return _Outcome(startup.connect(conf, report, dry_run))
+    except SyncError as exc:
+        return _Outcome(error=exc)
 
 
 class Runner:
@@ -241,11 +263,15 @@ class Runner:
 
     def _connect_and_run(self, report, dry_run):
         conf = self.conf
-        self.starting = green.spawn(startup.connect, conf, report, dry_run)
+        self.starting = green.spawn(_start_up, conf, report, dry_run)
         try:
-            origin, dest, accounts, known = self.starting.wait()
+            origin, dest, accounts, known = self.starting.wait().result()
         except green.Killed:
             LOG.warning('stopped during start-up: nothing was written')
+            return
+        except AuthUnavailable as exc:
+            # a cluster that is down, not a configuration to fix: exit 1
+            report.error('start-up', common.one_line(exc))
             return
         except (AuthError, ConfigError, SyncError) as exc:
             print('%s: error: %s' % (PROG, common.one_line(exc)),
