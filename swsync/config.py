@@ -695,6 +695,13 @@ def validate(conf):
             if math.isnan(conf[side][name]):
                 raise ConfigError('[%s] %s: not a number of per second'
                                   % (side, name))
+    bad = [name for name in conf.sync.accounts
+           if not name.strip() or '/' in name]
+    if bad:
+        # an empty name would list the reseller's own URL (/v1/: 412)
+        raise ConfigError('[sync] accounts: %r is not an account name '
+                          '(empty, or with a "/"; names are separated by '
+                          'commas)' % bad[0])
     if where(conf.origin) == where(conf.destination):
         raise ConfigError('origin and destination are the same cluster '
                           '(%s): refusing to sync a cluster onto itself'

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from swsync.client.http import AuthRefused, tempauth_v1
 
-from swsync.client.errors import AuthError, describe_transport, \
-    safe_url, scrub_url
+from swsync.client.errors import AuthError, AuthUnavailable, \
+    describe_transport, safe_url, scrub_url
 
 if TYPE_CHECKING:
     # oslo.config has no type hints: for mypy these are Any. A side's
@@ -72,7 +72,8 @@ class TempAuth(CachedAuth):
                                 'user %s' % (self.side, exc.status,
                                              safe_url(conf.auth_url),
                                              conf.username))
-            raise AuthError('%s: authentication failed (%s) at %s' % (
+            error = AuthUnavailable if exc.status >= 500 else AuthError
+            raise error('%s: authentication failed (%s) at %s' % (
                 self.side, exc.status, safe_url(conf.auth_url)))
         except Exception as exc:  # connection refused, DNS, TLS...
             raise AuthError('%s: cannot reach %s: %s' % (

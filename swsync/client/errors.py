@@ -14,6 +14,12 @@ class AuthError(SyncError):
     """Authentication or authorization failed: exit code 2."""
 
 
+class AuthUnavailable(AuthError):
+    """The authentication endpoint answered a server error (5xx): the
+    cluster is unavailable, not misconfigured; retried like any request,
+    then exit code 1 (a cluster went down), not 2."""
+
+
 def short_path(path: str, limit: int = 300) -> str:
     """A path short enough for one log line (names can be 1 KB of UTF-8,
     three times that quoted)."""

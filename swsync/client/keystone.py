@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from swsync.client.auth import CachedAuth, Credentials
-from swsync.client.errors import AuthError, ConfigError, safe_url
+from swsync.client.errors import AuthError, AuthUnavailable, ConfigError, \
+    safe_url
 
 if TYPE_CHECKING:
     # Neither library has type hints: for mypy these are Any.
@@ -143,6 +144,10 @@ class KeystoneAuth(CachedAuth):
                 self.side, safe_url(conf.auth_url)))
         except ks_exc.EndpointNotFound:
             raise AuthError(self._no_object_store())
+        except ks_exc.HttpServerError as exc:
+            raise AuthUnavailable('%s: Keystone error at %s: %s (%s)' % (
+                self.side, safe_url(conf.auth_url), exc.__class__.__name__,
+                exc.http_status))
         except ks_exc.ClientException as exc:
             raise AuthError('%s: Keystone error at %s: %s' % (
                 self.side, safe_url(conf.auth_url), exc.__class__.__name__))

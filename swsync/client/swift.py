@@ -27,8 +27,8 @@ from swsync import headers as hdrs
 from swsync.client.auth import CachedAuth
 from swsync.client.http import Body, Connection, Response
 from swsync.throttle import Throttle
-from swsync.client.errors import ListingLimitTooHigh, SwiftError, \
-    TransportError, describe_transport
+from swsync.client.errors import AuthUnavailable, ListingLimitTooHigh, \
+    SwiftError, TransportError, describe_transport
 
 if TYPE_CHECKING:
     from oslo_config import cfg     # no type hints: Any for mypy
@@ -69,7 +69,7 @@ def quote_name(name: str, keep_slash: bool = False) -> str:
 
 
 def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, TransportError):
+    if isinstance(exc, (TransportError, AuthUnavailable)):
         return True
     return isinstance(exc, SwiftError) and (
         exc.status in RETRY_STATUSES or exc.status == 401)

@@ -1,6 +1,8 @@
 """Start-up shared by ``swsync`` and ``swsync verify``: the parsed and
 checked configuration, logging, the two authenticated clusters and the
 accounts to walk, and the checks made before anything is written."""
+import contextlib
+import io
 import logging
 import uuid
 
@@ -37,8 +39,7 @@ def parse(argv, extra_cli_opts, description, epilog, prog):
     # Logs go to stderr: stdout carries the dry-run plan and the summary.
     conf.set_default('use_stderr', True)
     common.set_log_defaults()
-    conf(argv, project='swsync', prog=prog, version=version(),
-         default_config_files=[], description=description, epilog=epilog)
+    _parse_command_line(conf, argv, prog, description, epilog)
     if not conf.config_file:
         raise ConfigError('no configuration file given: %s --config-file '
                           '/etc/swsync/swsync.conf (options: '
@@ -57,6 +58,27 @@ def parse(argv, extra_cli_opts, description, epilog, prog):
         raise ConfigError('prometheus_textfile must end in .prom (what '
                           'node_exporter\'s textfile collector reads)')
     return conf
+
+
+def _parse_command_line(conf, argv, prog, description, epilog):
+    """Parse argv and the configuration files. A usage error (unknown
+    option, bad value on the command line) is one line and exit 2 like
+    any other configuration error: argparse prints a usage block and
+    exits 2, oslo.config prints its own line and exits 1, which
+    ``swsync verify`` would mean "differences"."""
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            conf(argv, project='swsync', prog=prog, version=version(),
+                 default_config_files=[], description=description,
+                 epilog=epilog)
+    except SystemExit as exc:
+        if not exc.code:        # --help, --version
+            raise
+        lines = [line for line in err.getvalue().splitlines()
+                 if line.strip()]
+        message = lines[-1] if lines else 'invalid command line'
+        raise ConfigError(message.split(': error: ', 1)[-1])
 
 
 def setup_logging(conf, quiet=False):
@@ -95,7 +117,8 @@ def connect(conf, report, dry_run):
                               throttle=Throttle(
                                   group.max_requests_per_second,
                                   group.max_bytes_per_second))
-        sides[side].auth.credentials()
+        # an auth endpoint answering 5xx is retried like any request
+        sides[side].retrying(sides[side].auth.credentials)
     origin, dest = sides['origin'], sides['destination']
     if origin.base_url == dest.base_url:
         raise ConfigError('origin and destination storage URLs are the '

@@ -72,6 +72,37 @@ def test_bad_values_are_refused(base_config, tmp_path, no_writes, text,
     assert_refused(run, 'bad value for option ' + fragment)
 
 
+def test_unknown_command_line_option_is_one_line(base_config, tmp_path,
+                                                 no_writes):
+    """Red-team finding: argparse printed a 12-line usage block."""
+    run = sh.run_swsync(base_config, tmp_path, '--delete-everything')
+    assert_refused(run, 'unrecognized arguments: --delete-everything')
+
+
+def test_verify_bad_level_is_a_configuration_error(base_config, tmp_path,
+                                                   no_writes):
+    """Red-team finding: oslo.config exits 1 on a bad command-line
+    value, which for swsync verify means "differences"."""
+    proc = subprocess.run(sh.SWSYNC_CMD + [
+        'verify', '--config-file', base_config, '--level', 'bogus'],
+        capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc
+    lines = proc.stderr.strip().splitlines()
+    assert lines == ["swsync verify: error: argument --level: Invalid "
+                     "String(choices=['listing', 'heads', 'content']) "
+                     "value: bogus"], proc
+
+
+@pytest.mark.parametrize('accounts', ['AUTH_test,,AUTH_x', 'AUTH_test/c'])
+def test_empty_or_slashed_account_name_is_refused(base_config, tmp_path,
+                                                  no_writes, accounts):
+    """Red-team finding: an empty entry went to the proxy as /v1/
+    (412), exit 1, instead of a configuration error."""
+    run = sh.run_swsync(base_config, tmp_path, *extra(
+        tmp_path, '[sync]\naccounts = %s\n' % accounts))
+    assert_refused(run, '[sync] accounts: ', 'is not an account name')
+
+
 def test_origin_equal_to_destination_is_refused(origin, tmp_path):
     mark = origin.access_log_size()
     config = sh.write_config(tmp_path / 'same.conf', origin, origin,

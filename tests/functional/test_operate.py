@@ -575,6 +575,41 @@ def test_max_duration_stops_a_hanging_authentication(origin, destination,
     assert 'Traceback' not in run.stderr
 
 
+def test_an_auth_endpoint_answering_503_is_retried_then_a_failure(
+        origin, destination, tmp_path):
+    """Red-team finding: an auth endpoint answering 503 (its memcached
+    down) was 'authentication failed', exit 2 (configuration) at once. It
+    is a cluster that is down: retried like any request (one 503 costs
+    nothing), then exit 1 with the cause in the report."""
+    account = filled(origin, 'au', containers=1, objects=2)
+    answers = []
+
+    def once(method, path, query):
+        if path.startswith('/auth/') and not answers:
+            answers.append(path)
+            return 503
+        return None
+    with FaultProxy(origin.proxy_port, once) as proxy:
+        run = sh.run_swsync(config(tmp_path, origin, destination, account,
+                                   origin_auth_url=proxy.url + '/auth/v1.0'),
+                            tmp_path)
+    assert run.rc == 0, run
+    assert run.report['counts']['objects_copied'] == 2
+    assert 'retry 1' in run.stderr
+
+    def always(method, path, query):
+        return 503 if path.startswith('/auth/') else None
+    with FaultProxy(origin.proxy_port, always) as proxy:
+        run = sh.run_swsync(config(tmp_path, origin, destination, account,
+                                   'down.conf',
+                                   origin_auth_url=proxy.url + '/auth/v1.0'),
+                            tmp_path)
+    assert run.rc == 1, run
+    assert any('authentication failed (503)' in e['error']
+               for e in run.report['errors']), run.report
+    assert 'Traceback' not in run.stderr
+
+
 def test_log_file_gets_the_logs_and_stderr_stays_quiet(origin, destination,
                                                        tmp_path):
     account = filled(origin, 'lf', containers=1, objects=2)
