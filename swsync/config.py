@@ -389,7 +389,9 @@ SYNC_OPTS = [
     cfg.StrOpt('lock_file',
                help='Lock held for the whole run, so that two runs on the '
                     'same clusters (a cron overlap) cannot interleave; the '
-                    'second one refuses to start. Default: a file in '
+                    'second one refuses to start. The shards of one run '
+                    'share it (each also holds <lock_file>.shard-<i>). '
+                    'Its directory must exist. Default: a file in '
                     'state_dir named after both clusters (one per pair, '
                     'reused by every run).'),
     cfg.FloatOpt('shutdown_timeout', default=30.0, min=0.0,

@@ -1,14 +1,23 @@
 """One run at a time per pair of clusters (cron overlap protection).
 
-The lock is fasteners' inter-process lock (the one oslo.concurrency
-uses): a POSIX record lock on a file, dropped when the process dies, so a
-crashed run never leaves a stale lock behind. The holder writes its pid
-into the file so that a refused run can name it. The holder must never
-open and close the lock file by another descriptor: that releases a
-POSIX lock.
+The lock is fasteners' inter-process reader-writer lock (fasteners is
+what oslo.concurrency uses): a POSIX record lock on a file, dropped when
+the process dies, so a crashed run never leaves a stale lock behind.
+
+An unsharded run holds the pair's lock file exclusively. The shards of a
+sharded run may share a host: each holds the pair's file shared (so no
+unsharded run starts while a shard works, and no shard while one runs)
+and its own index's file (``<lock>.shard-<i>``) exclusively (so the same
+shard does not run twice). Across hosts the scheduler keeps runs apart
+(README, "Splitting a run over N processes").
+
+The holder writes its pid into the file it holds exclusively so that a
+refused run can name it. The holder must never open and close a lock
+file by another descriptor: that releases a POSIX lock.
 """
 import hashlib
 import os
+import threading
 
 import fasteners
 
@@ -39,26 +48,35 @@ def default_path(origin_id, dest_id, state_dir=None):
 
 
 class RunLock:
-    """Held from ``acquire()`` until ``release()`` or the process ends.
+    """Held from ``acquire()`` until ``release()`` or the process ends;
+    ``shared``: held alongside other shared holders (the shards of a run),
+    never with an exclusive one.
 
     The object must be kept alive for the whole run: the lock lives as
     long as its open file.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, shared=False):
         self.path = path
-        self._lock = fasteners.InterProcessLock(path)
+        self.shared = shared
+        self._lock = fasteners.InterProcessReaderWriterLock(path)
+        self._held = False
 
     def acquire(self):
         try:
-            acquired = self._lock.acquire(blocking=False)
-        except OSError as exc:
+            if self.shared:
+                acquired = self._lock.acquire_read_lock(blocking=False)
+            else:
+                acquired = self._lock.acquire_write_lock(blocking=False)
+        except (OSError, threading.ThreadError) as exc:
             raise ConfigError('cannot open lock file %s: %s' % (
-                self.path, exc.strerror or exc))
+                self.path, getattr(exc, 'strerror', None) or exc))
         if not acquired:
-            raise ConfigError('another swsync run (pid %s) holds %s: '
-                              'refusing to start' % (self._holder(),
-                                                     self.path))
+            raise ConfigError('another swsync run (%s) holds %s: refusing '
+                              'to start' % (self._holder(), self.path))
+        self._held = True
+        if self.shared:
+            return self
         # Through the lock's own file: the lock is a POSIX record lock,
         # which closing *any* descriptor of the file would release.
         handle = self._lock.lockfile
@@ -70,13 +88,71 @@ class RunLock:
         return self
 
     def _holder(self):
-        # Only called by a process that does not hold the lock.
+        """Who holds it, as far as one can tell: the pid written by an
+        exclusive holder if that process lives, else the shards of a
+        sharded run (shared holders write nothing)."""
+        # Only called by a process that does not hold this file.
         try:
             with open(self.path) as f:
-                return f.read().strip() or 'unknown'
-        except OSError:
-            return 'unknown'
+                pid = int(f.read().strip() or 0)
+        except (OSError, ValueError):
+            pid = 0
+        if pid and _alive(pid):
+            return 'pid %d' % pid
+        return 'the shards of a sharded run'
 
     def release(self):
-        if self._lock.acquired:
-            self._lock.release()
+        if not self._held:
+            return
+        self._held = False
+        if self.shared:
+            self._lock.release_read_lock()
+        else:
+            self._lock.release_write_lock()
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunLocks:
+    """The locks of one run (see the module's docstring), held together
+    until the process ends."""
+
+    def __init__(self, pair_path, shard=None):
+        sharded = shard is not None and shard.count > 1
+        self.locks = [RunLock(pair_path, shared=sharded)]
+        if sharded:
+            self.locks.append(RunLock('%s.shard-%d' % (pair_path,
+                                                       shard.index)))
+
+    def acquire(self):
+        held = []
+        try:
+            for lock in self.locks:
+                held.append(lock.acquire())
+        except ConfigError:
+            for lock in held:
+                lock.release()
+            raise
+        return self
+
+    def release(self):
+        for lock in reversed(self.locks):
+            lock.release()
+
+
+def check_lock_file(path):
+    """None, or why an operator's ``lock_file`` cannot be used: its
+    directory must exist (a typo would otherwise create directories)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        return 'lock_file %s: directory %s does not exist' % (path,
+                                                              directory)
+    return None

@@ -60,16 +60,19 @@ def main(argv=None):
             raise ConfigError('--daemon and --dry-run do not go together')
         run_lock = None
         if not conf.dry_run:
-            # Held until the process ends: keep the object alive.
-            # One run per pair of clusters, per shard (shards of one run
-            # may share a host).
-            run_lock = lock_mod.RunLock(
+            # Held until the process ends: keep the object alive. One run
+            # per pair of clusters; the shards of one run may share a
+            # host, one process per shard index (swsync.lock).
+            if conf.sync.lock_file:
+                problem = lock_mod.check_lock_file(conf.sync.lock_file)
+                if problem:
+                    raise ConfigError(problem)
+            run_lock = lock_mod.RunLocks(
                 conf.sync.lock_file or lock_mod.default_path(
                     (conf.origin.auth_url, conf.origin.storage_url),
                     (conf.destination.auth_url,
-                     conf.destination.storage_url, shard.index,
-                     shard.count),
-                    conf.sync.state_dir)).acquire()
+                     conf.destination.storage_url, 0, 1),
+                    conf.sync.state_dir), shard).acquire()
     except (cfg.Error, ConfigError, ValueError) as exc:
         return common.die(PROG, common.one_line(exc))
     except SystemExit as exc:  # argparse: --help, --version, usage error

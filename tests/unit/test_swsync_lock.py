@@ -70,3 +70,72 @@ def test_default_lock_is_one_file_per_pair_in_the_state_dir(
     assert lock.default_path(('o',), ('d',), str(tmp_path / 'x')).startswith(
         str(tmp_path / 'x'))
     RunLock(a).acquire().release()          # its directory is created
+
+
+HOLD_RUN = textwrap.dedent('''
+    import sys
+    from swsync.lock import RunLocks
+    from swsync.shards import Shard
+    index, count = map(int, sys.argv[2].split('/'))
+    locks = RunLocks(sys.argv[1], Shard(index, count)).acquire()
+    print('held', flush=True)
+    sys.stdin.read()
+''')
+
+
+class Holder:
+    """A real process holding a run's locks (``I/N``) until closed."""
+
+    def __init__(self, path, shard):
+        self.proc = subprocess.Popen(
+            [sys.executable, '-c', HOLD_RUN, path, shard],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == 'held'
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+def _refused(path, index, count):
+    from swsync.lock import RunLocks
+    from swsync.shards import Shard
+    with pytest.raises(ConfigError) as exc:
+        RunLocks(path, Shard(index, count)).acquire()
+    return str(exc.value)
+
+
+def test_shards_share_a_host_but_not_with_an_unsharded_run(tmp_path):
+    """Red-team finding: an unsharded run, and shards of another run,
+    started while shards worked on the same clusters (each shard had a
+    lock of its own); and shards could not share one lock_file."""
+    from swsync.lock import RunLocks
+    from swsync.shards import Shard
+    path = str(tmp_path / 'pair.lock')
+    shards = [Holder(path, '0/2'), Holder(path, '1/2')]
+    try:
+        assert 'the shards of a sharded run' in _refused(path, 0, 1)
+        # the same shard index again, of this run or of another count
+        assert 'pid %d' % shards[0].proc.pid in _refused(path, 0, 2)
+        assert 'pid %d' % shards[1].proc.pid in _refused(path, 1, 3)
+    finally:
+        for holder in shards:
+            holder.close()
+    single = Holder(path, '0/1')
+    try:
+        assert 'pid %d' % single.proc.pid in _refused(path, 1, 2)
+        assert 'pid %d' % single.proc.pid in _refused(path, 0, 1)
+    finally:
+        single.close()
+    RunLocks(path, Shard(0, 1)).acquire().release()
+    RunLocks(path, Shard(1, 2)).acquire().release()
+
+
+def test_an_operators_lock_file_in_a_missing_directory_is_refused(
+        tmp_path):
+    """Red-team finding: lock_file = /nonexistent/dir/lock created the
+    directories and ran."""
+    from swsync.lock import check_lock_file
+    assert 'does not exist' in check_lock_file(
+        str(tmp_path / 'typo' / 'run.lock'))
+    assert check_lock_file(str(tmp_path / 'run.lock')) is None
