@@ -332,6 +332,9 @@ SYNC_OPTS = [
                     'of the project with the same domain and name, also '
                     'for [sync] accounts and extra_accounts. ID-based ACLs '
                     'cannot be carried across separate Keystones.'),
+    cfg.IntOpt('account_workers', default=4, min=1, max=64,
+               help='Accounts walked at once (their containers share '
+                    'container_workers).'),
     cfg.IntOpt('container_workers', default=4, min=1, max=256,
                help='Containers walked at once.'),
     cfg.IntOpt('object_workers', default=16, min=1, max=1024,

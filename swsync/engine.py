@@ -52,6 +52,7 @@ class Syncer:
         self.limit = self.conf.listing_limit
         self.object_pool = green.Pool(self.conf.object_workers)
         self.container_pool = green.Pool(self.conf.container_workers)
+        self.account_pool = green.Pool(self.conf.account_workers)
         self.policy = safety.DeletePolicy(
             self.conf.max_deletes, self.conf.max_delete_fraction,
             self.conf.delete_fraction_floor, self.conf.allow_mass_delete,
@@ -121,6 +122,7 @@ class Syncer:
             throttle = getattr(side, 'throttle', None)
             if throttle is not None:
                 throttle.lift()
+        self.account_pool.kill_all()
         self.object_pool.kill_all()
         self.container_pool.kill_all()
 
@@ -133,14 +135,12 @@ class Syncer:
         self.report.expect(accounts=len(accounts))
         finished = False
         try:
+            walks = green.TaskGroup(self.account_pool)
             for account in accounts:
                 if self.stopping:
                     break
-                since = self.report.mark()
-                guarded(self.report, account, self.sync_account, account)
-                self.report.count(Outcome.ACCOUNTS)
-                if not self.stopping:
-                    self.report.account_synced(account, since)
+                walks.spawn(self._walk_account, account)
+            walks.wait()
             self.deferred.write_end_of_run()
             finished = not self.stopping
         finally:
@@ -154,6 +154,15 @@ class Syncer:
                                  'needed: nothing of this scope was '
                                  'withheld')
 
+    def _walk_account(self, account):
+        """One account, alongside up to account_workers - 1 others (a run
+        over many small accounts is otherwise a chain of round trips)."""
+        since = self.report.mark()
+        guarded(self.report, account, self.sync_account, account)
+        self.report.count(Outcome.ACCOUNTS)
+        if not self.stopping:
+            self.report.account_synced(account, since)
+
     def _open(self, side, account, container=None, name_range=None):
         return listing.open_listing(side, side.path(account, container),
                                     self.limit, missing_ok=True,
@@ -161,7 +170,13 @@ class Syncer:
 
     # --- accounts --------------------------------------------------------
     def sync_account(self, account):
-        o_headers, o_rows = self._open(self.origin, account)
+        # both sides' first pages at once: a round trip less per account
+        d_listing = green.Started(self._open, self.dest, account)
+        try:
+            o_headers, o_rows = self._open(self.origin, account)
+        except BaseException:
+            d_listing.kill()
+            raise
         # A proxy with account_autocreate answers for any name: an empty
         # listing made "now", without metadata (an account just created
         # by a POST has its metadata).
@@ -169,7 +184,7 @@ class Syncer:
             unused_account(o_headers) and
             not hdrs.account_metadata(o_headers) and
             self._answered_by_autocreate(account, o_headers))
-        d_headers, d_rows = self._open(self.dest, account)
+        d_headers, d_rows = d_listing.result()
         owner = self.partition.owns_account(account)
         if missing:
             o_rows = iter(())
@@ -266,15 +281,24 @@ class Syncer:
                 self.report.count(Outcome.CONTAINERS)
                 self.report.unexpect(objects=listed)
                 return
-        o_headers, o_rows = self._open(self.origin, account, container,
-                                       name_range)
+        # both sides' first pages at once: a round trip less per container
+        d_listing = green.Started(self._open, self.dest, account, container,
+                                  name_range) if dest_exists else None
+        try:
+            o_headers, o_rows = self._open(self.origin, account, container,
+                                           name_range)
+        except BaseException:
+            if d_listing is not None:
+                d_listing.kill()
+            raise
         if o_headers is None:
+            if d_listing is not None:
+                d_listing.kill()
             self.report.count(Outcome.CONTAINERS_VANISHED)
             return
         d_headers, d_rows = (None, iter(()))
-        if dest_exists:
-            d_headers, d_rows = self._open(self.dest, account, container,
-                                           name_range)
+        if d_listing is not None:
+            d_headers, d_rows = d_listing.result()
         o_settings, o_meta = lifts.split(hdrs.container_metadata(o_headers))
         if name_range != WHOLE and lifts.restricting(o_settings):
             raise SyncError('a split container cannot have versioning or '

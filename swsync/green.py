@@ -26,6 +26,33 @@ def spawn(fn, *args):
     return eventlet.spawn(fn, *args)
 
 
+class Started:
+    """``fn(*args)`` running in a green thread of its own while the caller
+    goes on; ``result()`` waits for it and returns its value or raises
+    its exception in the caller (an exception left to end a green thread
+    is also printed by eventlet's hub, as a traceback). ``kill()`` stops
+    it: ``result()`` then raises ``Killed``."""
+
+    def __init__(self, fn, *args):
+        self._thread = eventlet.spawn(self._run, fn, args)
+
+    @staticmethod
+    def _run(fn, args):
+        try:
+            return True, fn(*args)
+        except Exception as exc:
+            return False, exc
+
+    def result(self):
+        done, value = self._thread.wait()
+        if done:
+            return value
+        raise value
+
+    def kill(self):
+        self._thread.kill()
+
+
 def call_after(seconds, fn, *args):
     """Run ``fn`` once after ``seconds``; ``.cancel()`` prevents it."""
     return eventlet.spawn_after(seconds, fn, *args)

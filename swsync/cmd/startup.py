@@ -12,6 +12,7 @@ from oslo_log import log
 from swsync import accounts as accounts_mod
 from swsync import config
 from swsync import discovery
+from swsync import green
 from swsync import known_accounts
 from swsync.client import make_auth
 from swsync.client.errors import AuthError, ConfigError, SyncError
@@ -107,6 +108,7 @@ def connect(conf, report, dry_run):
     workers = (conf.sync.object_workers + 2 * conf.sync.container_workers +
                2)
     sides = {}
+    logins = []
     for side in ('origin', 'destination'):
         group = conf[side]
         auth = make_auth(side, conf, side,
@@ -117,8 +119,12 @@ def connect(conf, report, dry_run):
                               throttle=Throttle(
                                   group.max_requests_per_second,
                                   group.max_bytes_per_second))
-        # an auth endpoint answering 5xx is retried like any request
-        sides[side].retrying(sides[side].auth.credentials)
+        # both sides at once; an auth endpoint answering 5xx is retried
+        # like any request
+        logins.append(green.Started(sides[side].retrying,
+                                    sides[side].auth.credentials))
+    for login in logins:
+        login.result()
     origin, dest = sides['origin'], sides['destination']
     if origin.base_url == dest.base_url:
         raise ConfigError('origin and destination storage URLs are the '
@@ -177,26 +183,34 @@ def _preflight(origin, dest, account_names):
     """
     if not account_names:
         return
-    for side, ok in ((origin, (200, 204)), (dest, (200, 204, 404))):
-        own = side.own_account
-        others = [a for a in account_names
-                  if side.account_map.get(a, a) != own]
-        probes = (others or account_names)[:PREFLIGHT_PROBES]
-        denied = []
-        for probe in probes:
-            try:
-                side.request('HEAD', side.path(probe), ok=ok, retry=False)
-                break
-            except SyncError as exc:
-                status = getattr(exc, 'status', None)
-                if status not in (401, 403):
-                    LOG.warning('%s: account %s did not answer the access '
-                                'check: %s', side.side, probe, exc)
-                    continue
-                denied.append((probe, status))
-        else:
-            if denied and len(denied) == len(probes):
-                probe, status = denied[0]
-                raise AuthError('%s: the user may not access account %s '
-                                '(%s): it needs the reseller admin role' % (
-                                    side.side, probe, status))
+    checks = [green.Started(_check_access, side, ok, account_names)
+              for side, ok in ((origin, (200, 204)),
+                               (dest, (200, 204, 404)))]
+    for check in checks:
+        check.result()
+
+
+def _check_access(side, ok, account_names):
+    """One side's part of _preflight (both sides are checked at once)."""
+    own = side.own_account
+    others = [a for a in account_names
+              if side.account_map.get(a, a) != own]
+    probes = (others or account_names)[:PREFLIGHT_PROBES]
+    denied = []
+    for probe in probes:
+        try:
+            side.request('HEAD', side.path(probe), ok=ok, retry=False)
+            break
+        except SyncError as exc:
+            status = getattr(exc, 'status', None)
+            if status not in (401, 403):
+                LOG.warning('%s: account %s did not answer the access '
+                            'check: %s', side.side, probe, exc)
+                continue
+            denied.append((probe, status))
+    else:
+        if denied and len(denied) == len(probes):
+            probe, status = denied[0]
+            raise AuthError('%s: the user may not access account %s '
+                            '(%s): it needs the reseller admin role' % (
+                                side.side, probe, status))

@@ -97,27 +97,6 @@ def main(argv=None):
         del run_lock
 
 
-class _Outcome:
-    """A task's value or its error, handed to the waiter: an exception
-    escaping a green thread is also printed by eventlet's hub as a
-    traceback, and start-up errors are one line."""
-
-    def __init__(self, value=None, error=None):
-        self.value, self.error = value, error
-
-    def result(self):
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-
-def _start_up(conf, report, dry_run):
-    try:
-        return _Outcome(startup.connect(conf, report, dry_run))
-    except SyncError as exc:
-        return _Outcome(error=exc)
-
-
 class Runner:
     """One pass, or passes every ``interval`` seconds (daemon mode), with
     what an operator sees of them and how they stop."""
@@ -266,9 +245,10 @@ class Runner:
 
     def _connect_and_run(self, report, dry_run):
         conf = self.conf
-        self.starting = green.spawn(_start_up, conf, report, dry_run)
+        self.starting = green.Started(startup.connect, conf, report,
+                                      dry_run)
         try:
-            origin, dest, accounts, known = self.starting.wait().result()
+            origin, dest, accounts, known = self.starting.result()
         except green.Killed:
             LOG.warning('stopped during start-up: nothing was written')
             return
@@ -298,7 +278,8 @@ class Runner:
             conf, origin, dest, report, dry_run=dry_run,
             approvals=self.approvals, plan_stream=sys.stdout,
             partition=partition)
-        syncer.apply_limits(origin.info(), dest.info())
+        dest_info = green.Started(dest.info)    # both at once
+        syncer.apply_limits(origin.info(), dest_info.result())
         if self.signalled is not None or report.stopped_by_time:
             syncer.stop()
         try:
