@@ -341,18 +341,20 @@ class Cluster:
         return SERVERS + tuple('proxy%d' % k
                                for k in range(2, self.proxies + 1))
 
+    def proxy_port_of(self, k):
+        """The port of proxy ``k`` (1: the first, ``proxy_port``)."""
+        return self.proxy_port if k == 1 else self.base_port + 3 + k
+
     def proxy_url(self, k):
         """The URL of proxy ``k`` (1: the first, ``url``)."""
-        return 'http://127.0.0.1:%d' % (
-            self.proxy_port if k == 1 else self.base_port + 3 + k)
+        return 'http://127.0.0.1:%d' % self.proxy_port_of(k)
 
     def port_of(self, server):
         """The port ``server`` (proxy, proxyN, account, ...) listens on."""
         backends = {'account': 1, 'container': 2, 'object': 3}
         if server in backends:
             return self.base_port + backends[server]
-        return int(self.proxy_url(int(server[len('proxy'):] or 1))
-                   .rsplit(':', 1)[1])
+        return self.proxy_port_of(int(server[len('proxy'):] or 1))
 
     def access_log_of(self, k):
         """The access log of proxy ``k``."""
@@ -453,7 +455,7 @@ class Cluster:
             self._write(os.path.join(etc, 'proxy%d-server.conf' % k),
                         proxy_conf.replace(
                             'bind_port = %d\n' % self.proxy_port,
-                            'bind_port = %d\n' % (self.base_port + 3 + k),
+                            'bind_port = %d\n' % self.proxy_port_of(k),
                             1))
         self._write(os.path.join(etc, 'internal-client.conf'),
                     INTERNAL_CLIENT_CONF.format(**common))
@@ -543,8 +545,7 @@ class Cluster:
 
     def wait_healthy(self, timeout=30):
         deadline = time.time() + timeout
-        ports = [self.proxy_port] + [self.base_port + i for i in (1, 2, 3)]
-        ports += [self.base_port + 3 + k for k in range(2, self.proxies + 1)]
+        ports = [self.port_of(server) for server in self.servers]
         while True:
             if all(_healthy(p) for p in ports):
                 return
