@@ -168,15 +168,27 @@ class Syncer:
                                     self.limit, missing_ok=True,
                                     name_range=name_range)
 
+    def _open_both(self, account, container=None, name_range=None,
+                   dest=True):
+        """(origin headers, origin rows, destination listing): both
+        sides' first pages read at once, a round trip less per account or
+        container. The destination's (headers, rows) come from
+        ``.result()`` of the third value, None when ``dest`` is false;
+        the caller ``.kill()``s it when it needs it no more."""
+        d_listing = green.Started(self._open, self.dest, account, container,
+                                  name_range) if dest else None
+        try:
+            o_headers, o_rows = self._open(self.origin, account, container,
+                                           name_range)
+        except BaseException:
+            if d_listing is not None:
+                d_listing.kill()
+            raise
+        return o_headers, o_rows, d_listing
+
     # --- accounts --------------------------------------------------------
     def sync_account(self, account):
-        # both sides' first pages at once: a round trip less per account
-        d_listing = green.Started(self._open, self.dest, account)
-        try:
-            o_headers, o_rows = self._open(self.origin, account)
-        except BaseException:
-            d_listing.kill()
-            raise
+        o_headers, o_rows, d_listing = self._open_both(account)
         # A proxy with account_autocreate answers for any name: an empty
         # listing made "now", without metadata (an account just created
         # by a POST has its metadata).
@@ -281,16 +293,8 @@ class Syncer:
                 self.report.count(Outcome.CONTAINERS)
                 self.report.unexpect(objects=listed)
                 return
-        # both sides' first pages at once: a round trip less per container
-        d_listing = green.Started(self._open, self.dest, account, container,
-                                  name_range) if dest_exists else None
-        try:
-            o_headers, o_rows = self._open(self.origin, account, container,
-                                           name_range)
-        except BaseException:
-            if d_listing is not None:
-                d_listing.kill()
-            raise
+        o_headers, o_rows, d_listing = self._open_both(
+            account, container, name_range, dest=dest_exists)
         if o_headers is None:
             if d_listing is not None:
                 d_listing.kill()
