@@ -146,13 +146,3 @@ class RunLocks:
     def release(self):
         for lock in reversed(self.locks):
             lock.release()
-
-
-def check_lock_file(path):
-    """None, or why an operator's ``lock_file`` cannot be used: its
-    directory must exist (a typo would otherwise create directories)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        return 'lock_file %s: directory %s does not exist' % (path,
-                                                              directory)
-    return None

@@ -63,10 +63,11 @@ def main(argv=None):
             # Held until the process ends: keep the object alive. One run
             # per pair of clusters; the shards of one run may share a
             # host, one process per shard index (swsync.lock).
-            if conf.sync.lock_file:
-                problem = lock_mod.check_lock_file(conf.sync.lock_file)
-                if problem:
-                    raise ConfigError(problem)
+            # an operator's lock_file: its directory must exist (a typo
+            # would otherwise create directories)
+            problem = common.writable_file(conf.sync.lock_file, 'lock_file')
+            if problem:
+                raise ConfigError(problem)
             run_lock = lock_mod.RunLocks(
                 conf.sync.lock_file or lock_mod.default_path(
                     (conf.origin.auth_url, conf.origin.storage_url),

@@ -134,8 +134,28 @@ def test_shards_share_a_host_but_not_with_an_unsharded_run(tmp_path):
 def test_an_operators_lock_file_in_a_missing_directory_is_refused(
         tmp_path):
     """Red-team finding: lock_file = /nonexistent/dir/lock created the
-    directories and ran."""
-    from swsync.lock import check_lock_file
-    assert 'does not exist' in check_lock_file(
-        str(tmp_path / 'typo' / 'run.lock'))
-    assert check_lock_file(str(tmp_path / 'run.lock')) is None
+    directories and ran. Refused before any connection (the clusters
+    here do not exist)."""
+    conf = tmp_path / 'swsync.conf'
+    conf.write_text(textwrap.dedent('''
+        [origin]
+        auth_url = http://127.0.0.1:9/auth/v1.0
+        username = a:b
+        password = x
+        [destination]
+        auth_url = http://127.0.0.2:9/auth/v1.0
+        username = a:b
+        password = x
+        [sync]
+        accounts = AUTH_a
+        lock_file = %s
+    ''' % (tmp_path / 'typo' / 'run.lock')))
+    conf.chmod(0o600)
+    proc = subprocess.run([sys.executable, '-m', 'swsync.cli',
+                           '--config-file', str(conf)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc
+    assert proc.stderr.strip().splitlines() == [
+        'swsync: error: lock_file %s: directory %s does not exist' % (
+            tmp_path / 'typo' / 'run.lock', tmp_path / 'typo')], proc
+    assert not (tmp_path / 'typo').exists()
