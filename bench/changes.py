@@ -6,7 +6,9 @@ writes. Real local clusters (``tools/saio.py``), all processes niced.
 Nightly run: an origin with the middleware (``min_interval`` 1 s, so that
 marks can be recorded seconds after a write instead of a minute) holds
 1,000 containers in two accounts, most of 10 small objects, a few large
-ones; one destination. Sync, wait, sync again (that run records every
+ones (by default 100,000 listing rows each, written straight into both
+sides' container databases by ``container_rows.py``: only their listings
+exist); one destination. Sync, wait, sync again (that run records every
 mark), a quiet night, then cycles: put one new object in 1 % of the
 containers, run the nightly sync with marks and without them. Both runs
 of a cycle do the same work: between them the destination is rewound
@@ -25,7 +27,6 @@ import argparse
 import concurrent.futures
 import io
 import json
-import math
 import os
 import shutil
 import statistics
@@ -125,6 +126,28 @@ def extract(base, token, account, entries):
     if result.get('Errors') or \
             result.get('Number Files Created') != len(entries):
         raise RuntimeError('extract-archive into %s: %s' % (account, result))
+
+
+def create_containers(cluster, names):
+    """PUT the (account, container) ``names`` through the proxy."""
+    base, token = token_of(cluster)
+    session = requests.Session()
+    for account, container in names:
+        session.put(base + object_path(account, container),
+                    headers={'X-Auth-Token': token}).raise_for_status()
+
+
+def write_rows(cluster, account, container, count, timestamp):
+    """``count`` listing rows straight into the container's database
+    (bench/container_rows.py): a listing of ``count`` 0-byte objects
+    whose objects do not exist, in seconds instead of minutes."""
+    out = subprocess.run(
+        [cluster.python, os.path.join(HERE, 'container_rows.py'),
+         cluster.dir, account, container, str(count), repr(timestamp)],
+        capture_output=True, text=True, check=True, timeout=600)
+    if int(out.stdout) != count:
+        raise RuntimeError('%s/%s holds %s rows, not %d' % (
+            account, container, out.stdout.strip(), count))
 
 
 def fill(cluster, jobs, threads=8):
@@ -247,14 +270,9 @@ class Nightly:
                 raise RuntimeError('rewind %s/%s: %s' % (
                     account, container, resp.status_code))
 
-    def run(self):
-        res = {}
+    def fill_large_objects(self, res):
+        """Real 0-byte objects through the proxies (~160 objects/s here)."""
         lay = self.layout
-        step('filling the origin: %d small containers of %d objects' % (
-            len(lay.small), lay.small_objects))
-        started = time.monotonic()
-        fill(self.origin, lay.small_jobs())
-        res['fill_small_seconds'] = round(time.monotonic() - started, 1)
         step('filling %d large containers of %d objects, origin then '
              'destination' % (len(lay.large), lay.large_objects))
         started = time.monotonic()
@@ -269,6 +287,40 @@ class Nightly:
         fill(self.dest, lay.large_jobs())
         res['fill_large_destination_seconds'] = round(
             time.monotonic() - started, 1)
+
+    def fill_large_rows(self, res):
+        """The containers created through the proxies (the origin's
+        middleware marks them), then the same rows with the same
+        timestamp written into both sides' databases: swsync lists them
+        and finds them in sync. The container-updater then carries the
+        counts into the account listings."""
+        lay = self.layout
+        step('writing %d large containers of %d listing rows on both '
+             'sides' % (len(lay.large), lay.large_objects))
+        started = time.monotonic()
+        stamp = time.time()
+        for cluster in (self.origin, self.dest):
+            create_containers(cluster, lay.large)
+            for account, container in lay.large:
+                write_rows(cluster, account, container, lay.large_objects,
+                           stamp)
+            cluster.run_once('container-updater')
+        res['fill_large_rows_seconds'] = round(
+            time.monotonic() - started, 1)
+        time.sleep(SETTLE + 1)
+
+    def run(self):
+        res = {}
+        lay = self.layout
+        step('filling the origin: %d small containers of %d objects' % (
+            len(lay.small), lay.small_objects))
+        started = time.monotonic()
+        fill(self.origin, lay.small_jobs())
+        res['fill_small_seconds'] = round(time.monotonic() - started, 1)
+        if self.args.large_fill == 'rows':
+            self.fill_large_rows(res)
+        else:
+            self.fill_large_objects(res)
         res['first_sync'] = self.sync('first')
         time.sleep(RECORD_AFTER)
         res['second_sync'] = self.sync('second')
@@ -373,8 +425,14 @@ def parse_args(argv):
     p.add_argument('--containers', type=int, default=1000)
     p.add_argument('--small-objects', type=int, default=10)
     p.add_argument('--large-count', type=int, default=3)
-    p.add_argument('--large-objects', type=int, default=15000,
+    p.add_argument('--large-objects', type=int, default=100000,
                    help='objects per large container (0 bytes)')
+    p.add_argument('--large-fill', choices=('rows', 'objects'),
+                   default='rows',
+                   help='rows: listing rows written into the container '
+                   'databases (seconds; the objects do not exist); '
+                   'objects: real objects through the proxies (~10 min '
+                   'per 100,000 here)')
     p.add_argument('--cycles', type=int, default=2,
                    help='change, then nightly runs with and without marks')
     p.add_argument('--put-rounds', type=int, default=5)
@@ -457,8 +515,8 @@ def summary(out, args):
                     'copied': run['counts'].get('objects_copied', 0),
                     'verify_rc': run['verify_rc']}
         s['fill'] = {k: v for k, v in nightly.items() if 'fill' in k}
-        pages = math.ceil(100000 / LISTING_LIMIT)
-        s['pages_per_side_100k'] = pages
+        s['large'] = {'containers': args.large_count,
+                      'rows': args.large_objects, 'fill': args.large_fill}
     puts = out.get('puts')
     if puts:
         s['puts'] = {n: {'median': v['median'], 'ratio': v['ratio'],

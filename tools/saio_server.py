@@ -33,7 +33,10 @@ class _FileLogHandler(logging.FileHandler):
         super().__init__(os.path.join(log_dir, name + '.log'))
 
 
-def _prepare(cluster_dir, server):
+def prepare(cluster_dir, server):
+    """Point Swift at the cluster's ``swift.conf`` and log files; call it
+    before anything else of Swift is imported (bench/container_rows.py
+    uses it too)."""
     os.environ['SAIO_LOG_DIR'] = os.path.join(cluster_dir, 'log')
     os.environ['SAIO_SERVER'] = server
     import logging.handlers  # noqa: F401  (used by _FileLogHandler)
@@ -68,7 +71,7 @@ def main(argv):
     if server == 'rings':
         build_rings(os.path.join(cluster_dir, 'etc'), int(argv[3]))
         return 0
-    _prepare(cluster_dir, server)
+    prepare(cluster_dir, server)
     conf_dir = os.path.join(cluster_dir, 'etc')
     if server in ('proxy', 'account', 'container', 'object') or \
             server.startswith('proxy'):

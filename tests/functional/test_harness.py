@@ -1,10 +1,17 @@
 """The clusters the other tests rely on are real, separate and observable."""
+import os
 import socket
+import subprocess
 import time
 import uuid
 
 from tests.functional.faultproxy import FaultProxy
 from tests.functional.swiftapi import Admin
+from tests.functional.sync_helpers import object_level, run_swsync, \
+    wait_for_log, write_config
+
+BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'bench')
 
 
 def test_reseller_admin_reaches_other_accounts(origin):
@@ -123,3 +130,37 @@ def test_fault_proxy_passes_a_heads_content_length(origin):
     assert head.status_code == 200
     assert head.headers['Content-Length'] == '125'
     assert get.content == b'x' * 125
+
+
+def test_bench_listing_rows_stand_in_for_objects(origin, destination,
+                                                 tmp_path):
+    """bench/container_rows.py (the nightly bench's large containers):
+    the rows it writes are listed by the real proxies, past the listing
+    limit, and the same rows on both sides are a container swsync finds
+    in sync by its listing, without a single object request."""
+    account = 'AUTH_rows%s' % uuid.uuid4().hex[:6]
+    count = origin.listing_limit * 2 + 3
+    stamp = time.time() - 60
+    for cluster in (origin, destination):
+        Admin(cluster).put_container(account, 'big')
+        out = subprocess.run(
+            [cluster.python, os.path.join(BENCH, 'container_rows.py'),
+             cluster.dir, account, 'big', str(count), repr(stamp)],
+            capture_output=True, text=True, timeout=120)
+        assert (out.returncode, out.stdout.strip()) == (0, str(count)), \
+            out.stderr[-2000:]
+    rows = Admin(origin).listing(account, 'big')
+    assert [r['name'] for r in rows] == [
+        'o%07d' % i for i in range(count)]
+    assert rows == Admin(destination).listing(account, 'big')
+    assert {(r['bytes'], r['hash']) for r in rows} == {
+        (0, 'd41d8cd98f00b204e9800998ecf8427e')}
+    config = write_config(tmp_path / 'rows.conf', origin, destination,
+                          [account])
+    marks = [c.access_log_size() for c in (origin, destination)]
+    run = run_swsync(config, tmp_path)
+    assert run.rc == 0, run
+    assert run.report['counts']['objects_unchanged'] == count
+    for cluster, mark in zip((origin, destination), marks):
+        assert not [r for r in wait_for_log(cluster, mark)
+                    if object_level(r)]
