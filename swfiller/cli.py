@@ -136,6 +136,7 @@ def parse_args(argv):
 
     from swfiller import config
     from swsync import config as swsync_config
+    from swsync import usage
     from swsync.client.errors import ConfigError
 
     conf = cfg.ConfigOpts()
@@ -157,10 +158,7 @@ def parse_args(argv):
     except SystemExit as exc:
         if not exc.code:  # --help
             raise
-        lines = [line for line in err.getvalue().splitlines()
-                 if ': error: ' in line]
-        message = (lines[-1].split(': error: ', 1)[1] if lines
-                   else 'invalid command line')
+        message = usage.command_line_error(err.getvalue())
         if message.endswith('required: command'):
             message = 'a command is required: create or delete'
         raise UsageError(message)

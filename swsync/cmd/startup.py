@@ -14,6 +14,7 @@ from swsync import config
 from swsync import discovery
 from swsync import green
 from swsync import known_accounts
+from swsync import usage
 from swsync.client import make_auth
 from swsync.client.errors import AuthError, ConfigError, SyncError
 from swsync.client.swift import Cluster
@@ -76,10 +77,7 @@ def _parse_command_line(conf, argv, prog, description, epilog):
     except SystemExit as exc:
         if not exc.code:        # --help, --version
             raise
-        lines = [line for line in err.getvalue().splitlines()
-                 if line.strip()]
-        message = lines[-1] if lines else 'invalid command line'
-        raise ConfigError(message.split(': error: ', 1)[-1])
+        raise ConfigError(usage.command_line_error(err.getvalue()))
 
 
 def setup_logging(conf, quiet=False):
