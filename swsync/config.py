@@ -439,7 +439,8 @@ SHARD_OPTS = [
     cfg.IntOpt('shard_index', min=0,
                help='This process\'s shard, 0 to shard_count - 1. Default: '
                     'the JOB_COMPLETION_INDEX environment variable '
-                    '(Kubernetes Indexed Jobs), else 0.'),
+                    '(Kubernetes Indexed Jobs); with shard_count > 1 one '
+                    'of them is required.'),
     cfg.StrOpt('run_id',
                help='The same identifier for every shard of one run (all '
                     'shards must split big containers the same way); '
@@ -583,12 +584,31 @@ def shard(conf, environ=os.environ):
     [sync] options, or the environment (Kubernetes Indexed Jobs set
     JOB_COMPLETION_INDEX)."""
     from swsync import shards
+    count_set = conf.get_location('shard_count', 'sync').location != \
+        cfg.Locations.opt_default
     if getattr(conf, 'shard', None):
         shard = shards.parse(conf.shard)
+        index = conf.sync.shard_index
+        if (count_set and conf.sync.shard_count != shard.count) or (
+                index is not None and index != shard.index):
+            raise ConfigError(
+                '--shard %s conflicts with shard_count = %d%s (from the '
+                'command line, the environment or a file): give one' % (
+                    conf.shard, conf.sync.shard_count,
+                    '' if index is None else ', shard_index = %d' % index))
     else:
         index = conf.sync.shard_index
         if index is None:
-            text = environ.get('JOB_COMPLETION_INDEX', '0')
+            text = environ.get('JOB_COMPLETION_INDEX')
+            if text is None and conf.sync.shard_count > 1:
+                # every process would be shard 0: the others' work left
+                # undone, with exit 0
+                raise ConfigError(
+                    'shard_count = %d but no shard index: --shard I/N, '
+                    '--shard-index, [sync] shard_index or '
+                    'JOB_COMPLETION_INDEX' % conf.sync.shard_count)
+            if text is None:
+                text = '0'
             if not text.isdigit():
                 raise ConfigError('JOB_COMPLETION_INDEX %r is not a shard '
                                   'index' % text)
@@ -686,7 +706,19 @@ def check_values(conf):
         value = conf[name]
         if isinstance(value, cfg.ConfigOpts.GroupAttr):
             for option in list(value):
-                value[option]
+                _finite(name, option, value[option])
+        else:
+            _finite('DEFAULT', name, value)
+
+
+def _finite(group, name, value):
+    """oslo.config's FloatOpt takes "nan" and "inf", and its min/max let
+    them through (nan < 0 is false). No option of swsync means anything
+    by them: a NaN limit or skew silently switches a check off, an
+    infinite timeout is a traceback in the socket layer."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError('[%s] %s: %r is not a usable number' % (
+            group, name, value))
 
 
 def validate(conf):
@@ -694,12 +726,12 @@ def validate(conf):
     check_values(conf)
     for side in SIDES:
         validate_side(conf, side)
-        for name in ('max_requests_per_second', 'max_bytes_per_second'):
-            # oslo's min=0 lets "nan" through (nan < 0 is false), and a
-            # NaN bucket never waits: a limit silently off
-            if math.isnan(conf[side][name]):
-                raise ConfigError('[%s] %s: not a number of per second'
-                                  % (side, name))
+    state = conf.sync.state_container
+    if not state.strip() or '/' in state:
+        # a PUT of "" or "a/b" fails every run: marks and ranges would
+        # never be recorded, each night a full walk, with exit 0
+        raise ConfigError('[sync] state_container: %r is not a container '
+                          'name' % state)
     bad = [name for name in conf.sync.accounts
            if not name.strip() or '/' in name]
     if bad:

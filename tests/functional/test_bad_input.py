@@ -103,6 +103,53 @@ def test_empty_or_slashed_account_name_is_refused(base_config, tmp_path,
     assert_refused(run, '[sync] accounts: ', 'is not an account name')
 
 
+@pytest.mark.parametrize('args,env,fragments', [
+    (['--shard', '1/4', '--shard-count', '3'], {},
+     ['--shard 1/4 conflicts with shard_count = 3']),
+    (['--shard-count', '3', '--shard', '1/4'], {},
+     ['--shard 1/4 conflicts with shard_count = 3']),
+    (['--shard', '1/4'], {'OS_SYNC__SHARD_COUNT': '2'},
+     ['--shard 1/4 conflicts with shard_count = 2']),
+    (['--shard-count', '4'], {},
+     ['shard_count = 4 but no shard index']),
+], ids=['shard-then-count', 'count-then-shard', 'count-from-environment',
+        'count-without-index'])
+def test_conflicting_or_missing_shard_options_are_refused(
+        base_config, tmp_path, no_writes, args, env, fragments):
+    """Red-team finding (2026-12-03): these ran with exit 0, one value
+    silently winning, and a count without an index made every process
+    shard 0 (three quarters of a 4-shard run's work left undone)."""
+    environ = {k: v for k, v in os.environ.items()
+               if k != 'JOB_COMPLETION_INDEX'}
+    environ.update(env)
+    proc = subprocess.run(
+        sh.SWSYNC_CMD + ['--config-file', base_config, '--dry-run',
+                         '--run-id', 'x'] + args,
+        capture_output=True, text=True, timeout=60, env=environ)
+    run = sh.Run(proc, None)
+    assert_refused(run, *fragments)
+
+
+@pytest.mark.parametrize('text,fragments', [
+    ('[sync]\nstate_container = \n', ['[sync] state_container: ']),
+    ('[sync]\nstate_container = a/b\n', ["[sync] state_container: 'a/b'"]),
+    ('[sync]\nchange_mark_skew = nan\n',
+     ['[sync] change_mark_skew: nan is not a usable number']),
+    ('[sync]\nshard_wait = inf\n',
+     ['[sync] shard_wait: inf is not a usable number']),
+    ('[origin]\ntimeout = inf\n',
+     ['[origin] timeout: inf is not a usable number']),
+], ids=['empty-state-container', 'slashed-state-container', 'nan-skew',
+        'infinite-shard-wait', 'infinite-timeout'])
+def test_unusable_state_container_or_number_is_refused(
+        base_config, tmp_path, no_writes, text, fragments):
+    """Red-team finding (2026-12-03): an empty or slashed state
+    container ran with exit 0, each run failing to record its marks (a
+    full walk every night); nan and inf passed oslo's min/max."""
+    run = sh.run_swsync(base_config, tmp_path, *extra(tmp_path, text))
+    assert_refused(run, *fragments)
+
+
 def test_origin_equal_to_destination_is_refused(origin, tmp_path):
     mark = origin.access_log_size()
     config = sh.write_config(tmp_path / 'same.conf', origin, origin,
