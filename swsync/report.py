@@ -27,6 +27,9 @@ class Report:
 
     def __init__(self, dry_run=False):
         self.dry_run = dry_run
+        # {index, count, run_id} of a sharded run: the shard reports of
+        # one run can be told apart and checked to agree on count and id
+        self.shard = None
         self.started = time.time()
         self.finished = None
         self.counts = collections.Counter()
@@ -159,6 +162,7 @@ class Report:
             'started': self.started,
             'duration_seconds': round(end - self.started, 3),
             'dry_run': self.dry_run,
+            'shard': self.shard,
             'interrupted': self.interrupted_by is not None,
             'config_error': self.config_error,
             'stopped_by_time_limit': self.stopped_by_time,

@@ -44,7 +44,12 @@ def run_shards(cfg, tmp_path, count, run_id):
     started = [sh.start_swsync(cfg, tmp_path, '--shard',
                                '%d/%d' % (i, count), '--run-id', run_id)
                for i in range(count)]
-    return [s.wait(timeout=300) for s in started]
+    runs = [s.wait(timeout=300) for s in started]
+    if count > 1:   # each report says which shard of which run it is
+        assert [r.report and r.report['shard'] for r in runs] == [
+            {'index': i, 'count': count, 'run_id': run_id}
+            for i in range(count)], runs
+    return runs
 
 
 def writes(destination, mark):
