@@ -589,25 +589,28 @@ def shard(conf, environ=os.environ):
     if getattr(conf, 'shard', None):
         shard = shards.parse(conf.shard)
         index = conf.sync.shard_index
-        if (count_set and conf.sync.shard_count != shard.count) or (
-                index is not None and index != shard.index):
+        conflicts = []
+        if count_set and conf.sync.shard_count != shard.count:
+            conflicts.append('shard_count = %d' % conf.sync.shard_count)
+        if index is not None and index != shard.index:
+            conflicts.append('shard_index = %d' % index)
+        if conflicts:
             raise ConfigError(
-                '--shard %s conflicts with shard_count = %d%s (from the '
-                'command line, the environment or a file): give one' % (
-                    conf.shard, conf.sync.shard_count,
-                    '' if index is None else ', shard_index = %d' % index))
+                '--shard %s conflicts with %s (from the command line, the '
+                'environment or a file): give one' % (
+                    conf.shard, ', '.join(conflicts)))
     else:
         index = conf.sync.shard_index
         if index is None:
             text = environ.get('JOB_COMPLETION_INDEX')
-            if text is None and conf.sync.shard_count > 1:
-                # every process would be shard 0: the others' work left
-                # undone, with exit 0
-                raise ConfigError(
-                    'shard_count = %d but no shard index: --shard I/N, '
-                    '--shard-index, [sync] shard_index or '
-                    'JOB_COMPLETION_INDEX' % conf.sync.shard_count)
             if text is None:
+                if conf.sync.shard_count > 1:
+                    # every process would be shard 0: the others' work
+                    # left undone, with exit 0
+                    raise ConfigError(
+                        'shard_count = %d but no shard index: --shard I/N, '
+                        '--shard-index, [sync] shard_index or '
+                        'JOB_COMPLETION_INDEX' % conf.sync.shard_count)
                 text = '0'
             if not text.isdigit():
                 raise ConfigError('JOB_COMPLETION_INDEX %r is not a shard '

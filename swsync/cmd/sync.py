@@ -203,7 +203,7 @@ class Runner:
         conf = self.conf
         dry_run = conf.dry_run
         report = self.report = Report(dry_run=dry_run)
-        if self.shard is not None and self.shard.sharded:
+        if self.shard.sharded:
             report.shard = {'index': self.shard.index,
                             'count': self.shard.count,
                             'run_id': self.run_id}
